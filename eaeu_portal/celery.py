@@ -1,0 +1,17 @@
+"""The Celery application: broker and results on Redis, tasks discovered in each app's tasks.py."""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "eaeu_portal.settings.local")
+
+app = Celery("eaeu_portal")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+
+@app.task(name="eaeu_portal.ping", acks_late=True)
+def ping() -> str:
+    """Answers 'pong': lets the health check and tests see a worker do real work."""
+    return "pong"
