@@ -37,9 +37,28 @@ def celery_worker_process(transactional_db, django_db_blocker):
     }
     hostname = f"test-worker-{os.getpid()}@%h"
     process = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "eaeu_portal", "worker", "--pool", "solo", "--loglevel", "WARNING",
-         "-Q", "default,matching", "--hostname", hostname, "--without-gossip", "--without-mingle"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "eaeu_portal",
+            "worker",
+            "--pool",
+            "solo",
+            "--loglevel",
+            "WARNING",
+            "-Q",
+            "default,matching",
+            "--hostname",
+            hostname,
+            "--without-gossip",
+            "--without-mingle",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
     )
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:

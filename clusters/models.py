@@ -28,19 +28,31 @@ year_validators = [MinValueValidator(1800), MaxValueValidator(2100)]
 class Cluster(MultilingualNameModel, MultilingualDescriptionModel, PublishableModel):
     kind = models.CharField(_("kind"), max_length=30, choices=ClusterKind.choices, default=ClusterKind.INNOVATION)
     external_id = models.CharField(
-        _("external id"), max_length=64, unique=True, null=True, blank=True,
+        _("external id"),
+        max_length=64,
+        unique=True,
+        null=True,
+        blank=True,
         help_text=_("A stable identifier from a national registry, used to update the record on re-import."),
     )
     specialised_organisation = models.ForeignKey(
-        Organisation, verbose_name=_("specialised organisation"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="managed_clusters",
+        Organisation,
+        verbose_name=_("specialised organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="managed_clusters",
     )
     members = models.ManyToManyField(Organisation, through="Membership", related_name="clusters")
     country = models.ForeignKey(Country, verbose_name=_("country"), on_delete=models.PROTECT, related_name="clusters")
     regions = models.ManyToManyField(Region, verbose_name=_("regions covered"), blank=True, related_name="clusters")
     location = models.PointField(_("location"), srid=4326, null=True, blank=True)
     primary_sector = models.ForeignKey(
-        Sector, verbose_name=_("primary sector"), null=True, blank=True, on_delete=models.PROTECT,
+        Sector,
+        verbose_name=_("primary sector"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="primary_clusters",
     )
     secondary_sectors = models.ManyToManyField(
@@ -49,15 +61,22 @@ class Cluster(MultilingualNameModel, MultilingualDescriptionModel, PublishableMo
     technologies = models.ManyToManyField(
         Priority, verbose_name=_("technologies and priorities"), blank=True, related_name="clusters"
     )
-    founded_year = models.PositiveSmallIntegerField(_("founding year"), null=True, blank=True, validators=year_validators)
+    founded_year = models.PositiveSmallIntegerField(
+        _("founding year"), null=True, blank=True, validators=year_validators
+    )
     website = models.URLField(_("website"), blank=True)
     management_staff_fte = models.DecimalField(
-        _("management staff (FTE)"), max_digits=6, decimal_places=1, null=True, blank=True,
+        _("management staff (FTE)"),
+        max_digits=6,
+        decimal_places=1,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(0)],
     )
     support_programmes = models.TextField(_("support programmes"), blank=True)
     accepts_partner_suggestions = models.BooleanField(
-        _("appears in partner suggestions"), default=True,
+        _("appears in partner suggestions"),
+        default=True,
         help_text=_("Untick to keep this cluster out of other clusters' suggested partners."),
     )
 
@@ -86,7 +105,9 @@ class Cluster(MultilingualNameModel, MultilingualDescriptionModel, PublishableMo
         if (
             self.pk
             and self.specialised_organisation_id
-            and not self.memberships.filter(organisation_id=self.specialised_organisation_id, left_on__isnull=True).exists()
+            and not self.memberships.filter(
+                organisation_id=self.specialised_organisation_id, left_on__isnull=True
+            ).exists()
         ):
             raise ValidationError(
                 {"specialised_organisation": _("The specialised organisation must be a current member of the cluster.")}
@@ -97,7 +118,9 @@ class Cluster(MultilingualNameModel, MultilingualDescriptionModel, PublishableMo
 class Membership(models.Model):
     cluster = models.ForeignKey(Cluster, on_delete=models.CASCADE, related_name="memberships")
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="memberships")
-    role = models.CharField(_("role"), max_length=30, choices=MembershipRole.choices, default=MembershipRole.PARTICIPANT)
+    role = models.CharField(
+        _("role"), max_length=30, choices=MembershipRole.choices, default=MembershipRole.PARTICIPANT
+    )
     joined_on = models.DateField(_("joined on"), null=True, blank=True)
     left_on = models.DateField(_("left on"), null=True, blank=True)
 
@@ -107,7 +130,8 @@ class Membership(models.Model):
         verbose_name_plural = _("memberships")
         constraints = [
             models.UniqueConstraint(
-                fields=["cluster", "organisation"], condition=Q(left_on__isnull=True),
+                fields=["cluster", "organisation"],
+                condition=Q(left_on__isnull=True),
                 name="membership_one_current_per_organisation",
                 violation_error_message=_("This organisation is already a member of the cluster."),
             ),
@@ -129,15 +153,21 @@ class ClusterIndicator(models.Model):
     cluster = models.ForeignKey(Cluster, on_delete=models.CASCADE, related_name="indicators")
     year = models.PositiveSmallIntegerField(_("year"), validators=year_validators)
     employees = models.PositiveIntegerField(_("employees"), null=True, blank=True)
-    revenue = models.DecimalField(_("revenue"), max_digits=18, decimal_places=2, null=True, blank=True,
-                                  validators=[MinValueValidator(0)])
+    revenue = models.DecimalField(
+        _("revenue"), max_digits=18, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(0)]
+    )
     currency = models.CharField(_("currency"), max_length=3, blank=True, help_text=_("ISO 4217, e.g. RUB, KZT, USD."))
     export_share = models.DecimalField(
-        _("export share (%)"), max_digits=5, decimal_places=2, null=True, blank=True,
+        _("export share (%)"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(0), MaxValueValidator(100)],
     )
-    rd_spending = models.DecimalField(_("R&D spending"), max_digits=18, decimal_places=2, null=True, blank=True,
-                                      validators=[MinValueValidator(0)])
+    rd_spending = models.DecimalField(
+        _("R&D spending"), max_digits=18, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(0)]
+    )
     members_count = models.PositiveIntegerField(_("members"), null=True, blank=True)
     patents = models.PositiveIntegerField(_("patents"), null=True, blank=True)
 
@@ -146,8 +176,11 @@ class ClusterIndicator(models.Model):
         verbose_name = _("yearly indicators")
         verbose_name_plural = _("yearly indicators")
         constraints = [
-            models.UniqueConstraint(fields=["cluster", "year"], name="cluster_indicator_one_per_year",
-                                    violation_error_message=_("Indicators for this year are already recorded.")),
+            models.UniqueConstraint(
+                fields=["cluster", "year"],
+                name="cluster_indicator_one_per_year",
+                violation_error_message=_("Indicators for this year are already recorded."),
+            ),
             models.CheckConstraint(
                 condition=Q(export_share__isnull=True) | Q(export_share__gte=0, export_share__lte=100),
                 name="cluster_indicator_export_share_percent",
@@ -196,8 +229,9 @@ class ContactPerson(models.Model):
     email = models.EmailField(_("e-mail"), blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     is_public = models.BooleanField(_("shown to the public"), default=False)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                             related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["cluster", "full_name"]

@@ -65,20 +65,31 @@ class PublishableModel(models.Model):
     """The publication workflow every registry record follows; only published records are public."""
 
     status = models.CharField(
-        _("publication status"), max_length=12, choices=PublicationStatus.choices,
-        default=PublicationStatus.DRAFT, db_index=True,
+        _("publication status"),
+        max_length=12,
+        choices=PublicationStatus.choices,
+        default=PublicationStatus.DRAFT,
+        db_index=True,
     )
     status_changed_at = models.DateTimeField(_("status changed at"), default=timezone.now)
     status_changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("status changed by"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("status changed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     published_at = models.DateTimeField(_("first published at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     is_demo = models.BooleanField(
         _("demo data"), default=False, help_text=_("Facts compiled from public sources and possibly approximate.")
@@ -170,7 +181,9 @@ class Region(MultilingualNameModel):
     country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="regions")
     iso_code = models.CharField(_("ISO 3166-2 code"), max_length=10, unique=True)
     source_code = models.CharField(
-        _("code in the source dataset"), max_length=20, blank=True,
+        _("code in the source dataset"),
+        max_length=20,
+        blank=True,
         help_text=_("Where the boundary source used an outdated or non-ISO code."),
     )
     boundary = models.MultiPolygonField(_("boundary (simplified)"), srid=4326, null=True, blank=True)
@@ -203,7 +216,9 @@ class Sector(MultilingualNameModel):
                 condition=Q(level=SectorLevel.SECTION, parent__isnull=True, code__regex=r"^[A-U]$")
                 | Q(level=SectorLevel.DIVISION, parent__isnull=False, code__regex=r"^[0-9]{2}$"),
                 name="sector_level_matches_code",
-                violation_error_message=_("A section has a letter code and no parent; a division two digits and a section."),
+                violation_error_message=_(
+                    "A section has a letter code and no parent; a division two digits and a section."
+                ),
             ),
         ]
 
@@ -218,7 +233,9 @@ class Sector(MultilingualNameModel):
 # --- Organisations ---------------------------------------------------------------
 class Organisation(MultilingualNameModel, MultilingualDescriptionModel, PublishableModel):
     kind = models.CharField(_("kind"), max_length=30, choices=OrganisationKind.choices, default=OrganisationKind.OTHER)
-    country = models.ForeignKey(Country, verbose_name=_("country"), on_delete=models.PROTECT, related_name="organisations")
+    country = models.ForeignKey(
+        Country, verbose_name=_("country"), on_delete=models.PROTECT, related_name="organisations"
+    )
     region = models.ForeignKey(
         Region, verbose_name=_("region"), null=True, blank=True, on_delete=models.PROTECT, related_name="organisations"
     )
@@ -226,7 +243,9 @@ class Organisation(MultilingualNameModel, MultilingualDescriptionModel, Publisha
     address = models.CharField(_("address"), max_length=400, blank=True)
     location = models.PointField(_("location"), srid=4326, null=True, blank=True)
     registration_number = models.CharField(
-        _("national registration number"), max_length=20, blank=True,
+        _("national registration number"),
+        max_length=20,
+        blank=True,
         help_text=_("INN (Russia), BIN (Kazakhstan), UNP (Belarus), or the country's equivalent."),
     )
     website = models.URLField(_("website"), blank=True)
@@ -240,9 +259,12 @@ class Organisation(MultilingualNameModel, MultilingualDescriptionModel, Publisha
         constraints = [
             MultilingualNameModel.name_required_constraint("organisation"),
             models.UniqueConstraint(
-                fields=["country", "registration_number"], condition=~Q(registration_number=""),
+                fields=["country", "registration_number"],
+                condition=~Q(registration_number=""),
                 name="organisation_unique_registration_number",
-                violation_error_message=_("An organisation with this registration number is already registered in this country."),
+                violation_error_message=_(
+                    "An organisation with this registration number is already registered in this country."
+                ),
             ),
         ]
         indexes = [

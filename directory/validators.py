@@ -153,7 +153,8 @@ def validate_registry_location(record, *, country_field: str = "country", region
     region = getattr(record, region_field, None) if region_field else None
     if region is not None and country_id and region.country_id != country_id:
         errors[region_field] = [
-            _("%(region)s is not a region of %(country)s.") % {"region": region, "country": getattr(record, country_field)}
+            _("%(region)s is not a region of %(country)s.")
+            % {"region": region, "country": getattr(record, country_field)}
         ]
     registration_number = getattr(record, "registration_number", None)
     if registration_number and country_id:

@@ -9,8 +9,11 @@ from directory.models import MultilingualDescriptionModel, MultilingualNameModel
 from .choices import PriorityLevel
 
 # A node's level and the level its parent must have.
-PARENT_LEVEL = {PriorityLevel.AREA: None, PriorityLevel.PRIORITY: PriorityLevel.AREA,
-                PriorityLevel.TECHNOLOGY: PriorityLevel.PRIORITY}
+PARENT_LEVEL = {
+    PriorityLevel.AREA: None,
+    PriorityLevel.PRIORITY: PriorityLevel.AREA,
+    PriorityLevel.TECHNOLOGY: PriorityLevel.PRIORITY,
+}
 
 
 class Priority(MultilingualNameModel, MultilingualDescriptionModel):
@@ -43,6 +46,8 @@ class Priority(MultilingualNameModel, MultilingualDescriptionModel):
         expected = PARENT_LEVEL.get(self.level)
         if self.parent is not None and self.parent.level != expected:
             raise ValidationError(
-                {"parent": _("A %(level)s must sit under a %(parent)s.")
-                 % {"level": self.get_level_display(), "parent": PriorityLevel(expected).label if expected else "—"}}
+                {
+                    "parent": _("A %(level)s must sit under a %(parent)s.")
+                    % {"level": self.get_level_display(), "parent": PriorityLevel(expected).label if expected else "—"}
+                }
             )

@@ -34,23 +34,34 @@ CAPACITY_PAIRS = [
 
 
 def _amount(verbose_name):
-    return models.DecimalField(verbose_name, max_digits=14, decimal_places=2, null=True, blank=True,
-                               validators=[MinValueValidator(0)])
+    return models.DecimalField(
+        verbose_name, max_digits=14, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(0)]
+    )
 
 
 # --- Technopark ------------------------------------------------------------------------
 class Technopark(MultilingualNameModel, MultilingualDescriptionModel, PublishableModel):
     kind = models.CharField(_("kind"), max_length=30, choices=TechnoparkKind.choices, default=TechnoparkKind.TECHNOPARK)
     external_id = models.CharField(
-        _("external id"), max_length=64, unique=True, null=True, blank=True,
+        _("external id"),
+        max_length=64,
+        unique=True,
+        null=True,
+        blank=True,
         help_text=_("A stable identifier from a national registry, used to update the record on re-import."),
     )
     operator = models.ForeignKey(
-        Organisation, verbose_name=_("operator"), null=True, blank=True, on_delete=models.SET_NULL,
+        Organisation,
+        verbose_name=_("operator"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="operated_technoparks",
     )
     residents = models.ManyToManyField(Organisation, through="Residency", related_name="technoparks")
-    country = models.ForeignKey(Country, verbose_name=_("country"), on_delete=models.PROTECT, related_name="technoparks")
+    country = models.ForeignKey(
+        Country, verbose_name=_("country"), on_delete=models.PROTECT, related_name="technoparks"
+    )
     region = models.ForeignKey(
         Region, verbose_name=_("region"), null=True, blank=True, on_delete=models.PROTECT, related_name="technoparks"
     )
@@ -65,8 +76,10 @@ class Technopark(MultilingualNameModel, MultilingualDescriptionModel, Publishabl
     website = models.URLField(_("website"), blank=True)
     area_m2 = _amount(_("area (m²)"))
     services = ArrayField(
-        models.CharField(max_length=30, choices=TechnoparkService.choices), verbose_name=_("services offered"),
-        default=list, blank=True,
+        models.CharField(max_length=30, choices=TechnoparkService.choices),
+        verbose_name=_("services offered"),
+        default=list,
+        blank=True,
     )
     sandbox_available = models.BooleanField(_("experimental legal regime available"), default=False)
     sandbox_description = models.TextField(_("experimental legal regime"), blank=True)
@@ -92,8 +105,9 @@ class Technopark(MultilingualNameModel, MultilingualDescriptionModel, Publishabl
     distance_rail_km = _amount(_("distance to rail (km)"))
     distance_highway_km = _amount(_("distance to a highway (km)"))
     distance_airport_km = _amount(_("distance to an international airport (km)"))
-    investment_total = models.DecimalField(_("investment made"), max_digits=18, decimal_places=2, null=True,
-                                           blank=True, validators=[MinValueValidator(0)])
+    investment_total = models.DecimalField(
+        _("investment made"), max_digits=18, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(0)]
+    )
     residents_reported = models.PositiveIntegerField(_("residents (reported)"), null=True, blank=True)
     jobs_created = models.PositiveIntegerField(_("jobs created"), null=True, blank=True)
 
@@ -105,7 +119,8 @@ class Technopark(MultilingualNameModel, MultilingualDescriptionModel, Publishabl
             MultilingualNameModel.name_required_constraint("technopark"),
             *[
                 models.CheckConstraint(
-                    condition=Q(**{f"{free}__isnull": True}) | Q(**{f"{total}__isnull": True})
+                    condition=Q(**{f"{free}__isnull": True})
+                    | Q(**{f"{total}__isnull": True})
                     | Q(**{f"{free}__lte": F(total)}),
                     name=f"technopark_{free}_within_total",
                     violation_error_message=_("Free capacity cannot exceed the total."),
@@ -153,7 +168,8 @@ class Residency(models.Model):
         verbose_name_plural = _("residencies")
         constraints = [
             models.UniqueConstraint(
-                fields=["technopark", "organisation"], condition=Q(ended_on__isnull=True),
+                fields=["technopark", "organisation"],
+                condition=Q(ended_on__isnull=True),
                 name="residency_one_current_per_organisation",
                 violation_error_message=_("This organisation is already a resident of the technopark."),
             ),
@@ -172,12 +188,15 @@ class Residency(models.Model):
 class PoolMembership(models.Model):
     """A technopark or a cluster nominated by a member state to the SCO Pool (SCO decision no. 136, 2021)."""
 
-    technopark = models.ForeignKey(Technopark, null=True, blank=True, on_delete=models.CASCADE,
-                                   related_name="pool_memberships")
-    cluster = models.ForeignKey(Cluster, null=True, blank=True, on_delete=models.CASCADE,
-                                related_name="pool_memberships")
-    nominated_by = models.ForeignKey(Country, verbose_name=_("nominated by"), on_delete=models.PROTECT,
-                                     related_name="pool_nominations")
+    technopark = models.ForeignKey(
+        Technopark, null=True, blank=True, on_delete=models.CASCADE, related_name="pool_memberships"
+    )
+    cluster = models.ForeignKey(
+        Cluster, null=True, blank=True, on_delete=models.CASCADE, related_name="pool_memberships"
+    )
+    nominated_by = models.ForeignKey(
+        Country, verbose_name=_("nominated by"), on_delete=models.PROTECT, related_name="pool_nominations"
+    )
     nominated_on = models.DateField(_("nominated on"), null=True, blank=True)
     admitted_on = models.DateField(_("admitted on"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=12, choices=PoolStatus.choices, default=PoolStatus.NOMINATED)
@@ -188,16 +207,21 @@ class PoolMembership(models.Model):
         verbose_name_plural = _("SCO Pool memberships")
         constraints = [
             models.CheckConstraint(
-                condition=Q(technopark__isnull=False, cluster__isnull=True) | Q(technopark__isnull=True, cluster__isnull=False),
+                condition=Q(technopark__isnull=False, cluster__isnull=True)
+                | Q(technopark__isnull=True, cluster__isnull=False),
                 name="pool_membership_one_subject",
                 violation_error_message=_("A Pool membership is for one technopark or one cluster."),
             ),
-            models.UniqueConstraint(fields=["technopark"], condition=Q(technopark__isnull=False),
-                                    name="pool_membership_one_per_technopark"),
-            models.UniqueConstraint(fields=["cluster"], condition=Q(cluster__isnull=False),
-                                    name="pool_membership_one_per_cluster"),
+            models.UniqueConstraint(
+                fields=["technopark"], condition=Q(technopark__isnull=False), name="pool_membership_one_per_technopark"
+            ),
+            models.UniqueConstraint(
+                fields=["cluster"], condition=Q(cluster__isnull=False), name="pool_membership_one_per_cluster"
+            ),
             models.CheckConstraint(
-                condition=Q(admitted_on__isnull=True) | Q(nominated_on__isnull=True) | Q(admitted_on__gte=F("nominated_on")),
+                condition=Q(admitted_on__isnull=True)
+                | Q(nominated_on__isnull=True)
+                | Q(admitted_on__gte=F("nominated_on")),
                 name="pool_membership_dates_ordered",
                 violation_error_message=_("Admission cannot come before nomination."),
             ),

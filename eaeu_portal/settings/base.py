@@ -170,9 +170,7 @@ PORTAL_SRID = 4326
 # How far outside its country's boundary a point may lie (coastlines, simplified borders), in metres.
 PORTAL_BOUNDARY_TOLERANCE_M = env.int("PORTAL_BOUNDARY_TOLERANCE_M", default=15000)
 MAP_TILES_URL = env("MAP_TILES_URL", default="https://tile.openstreetmap.org/{z}/{x}/{y}.png")
-MAP_TILES_ATTRIBUTION = env(
-    "MAP_TILES_ATTRIBUTION", default="&copy; OpenStreetMap contributors"
-)
+MAP_TILES_ATTRIBUTION = env("MAP_TILES_ATTRIBUTION", default="&copy; OpenStreetMap contributors")
 LEAFLET_CONFIG = {
     "DEFAULT_CENTER": (45.0, 75.0),
     "DEFAULT_ZOOM": 3,
@@ -184,8 +182,10 @@ LEAFLET_CONFIG = {
     "NO_GLOBALS": False,
     "PLUGINS": {
         "markercluster": {
-            "css": ["vendor/leaflet.markercluster/MarkerCluster.css",
-                    "vendor/leaflet.markercluster/MarkerCluster.Default.css"],
+            "css": [
+                "vendor/leaflet.markercluster/MarkerCluster.css",
+                "vendor/leaflet.markercluster/MarkerCluster.Default.css",
+            ],
             "js": "vendor/leaflet.markercluster/leaflet.markercluster.js",
             "auto-include": False,
         },
