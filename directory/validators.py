@@ -39,11 +39,21 @@ def _check_kz_bin(value: str) -> bool:
     return check == d[11]
 
 
+_BY_UNP_LETTERS = "ABCEHKMOPT"
+
+
 def _check_by_unp(value: str) -> bool:
-    """Belarusian UNP of a legal entity: 9 digits, a mod-11 check digit (10 is never issued)."""
-    d = _digits(value)
-    check = _weighted(d, [29, 23, 19, 17, 13, 7, 5, 3]) % 11
-    return check != 10 and check == d[8]
+    """Belarusian UNP: 9 characters, a mod-11 check digit (10 is never issued).
+
+    Legal entities have nine digits; individuals may have two letters first, the first counted by its place in the
+    Latin alphabet (A = 10) and the second by its place in ABCEHKMOPT.
+    """
+    if value[:2].isdigit():
+        values = _digits(value[:8])
+    else:
+        values = [int(value[0], 36), _BY_UNP_LETTERS.index(value[1]), *_digits(value[2:8])]
+    check = _weighted(values, [29, 23, 19, 17, 13, 7, 5, 3]) % 11
+    return check != 10 and str(check) == value[8]
 
 
 _CN_USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
@@ -60,6 +70,9 @@ def _check_cn_uscc(value: str) -> bool:
 def _check_ir_national_id(value: str) -> bool:
     """Iranian national identifier of a legal entity: 11 digits, a mod-11 check on the first ten."""
     d = _digits(value)
+    # The six digits after the three-digit prefix are the entity's serial number: never all zero.
+    if not any(d[3:9]):
+        return False
     shift = d[9] + 2
     total = sum((digit + shift) * w for digit, w in zip(d[:10], [29, 27, 23, 19, 17, 29, 27, 23, 19, 17], strict=True))
     check = total % 11
@@ -71,7 +84,12 @@ def _check_ir_national_id(value: str) -> bool:
 REGISTRATION_RULES: dict[str, tuple[str, Callable[[str], bool] | None, str, str]] = {
     "RU": (r"^(\d{10}|\d{12})$", _check_ru_inn, "INN", _("10 digits for a legal entity or 12 for an entrepreneur")),
     "KZ": (r"^\d{12}$", _check_kz_bin, "BIN", _("12 digits")),
-    "BY": (r"^\d{9}$", _check_by_unp, "UNP", _("9 digits")),
+    "BY": (
+        r"^([1-7]\d|[ABCEHKM][ABCEHKMOPT])\d{7}$",
+        _check_by_unp,
+        "UNP",
+        _("9 digits, the first from 1 to 7 (or, for an individual, 2 letters and 7 digits)"),
+    ),
     "CN": (r"^[0-9A-HJ-NPQRTUWXY]{18}$", _check_cn_uscc, "USCC", _("18 characters")),
     "IR": (r"^\d{11}$", _check_ir_national_id, "national ID", _("11 digits")),
     "AM": (r"^\d{8}$", None, "TIN", _("8 digits")),
@@ -84,8 +102,12 @@ REGISTRATION_RULES: dict[str, tuple[str, Callable[[str], bool] | None, str, str]
 GENERIC_PATTERN = r"^[A-Z0-9-]{4,20}$"
 
 
+# Cyrillic letters that look like the Latin ones of Belarusian UNPs; people type either.
+_CYRILLIC_LOOKALIKES = str.maketrans("АВСЕНКМОРТ", "ABCEHKMOPT")
+
+
 def normalise_registration_number(value: str) -> str:
-    return re.sub(r"[\s.]", "", value or "").upper()
+    return re.sub(r"[\s.]", "", value or "").upper().translate(_CYRILLIC_LOOKALIKES)
 
 
 def validate_registration_number(value: str, country_iso2: str) -> None:
@@ -102,7 +124,7 @@ def validate_registration_number(value: str, country_iso2: str) -> None:
     pattern, checksum, label, form = rule
     if not re.match(pattern, value):
         raise ValidationError(
-            _("A %(label)s has %(form)s.") % {"label": label, "form": form}, code="registration_number_format"
+            _("A valid %(label)s has %(form)s.") % {"label": label, "form": form}, code="registration_number_format"
         )
     if checksum is not None and not checksum(value):
         raise ValidationError(
