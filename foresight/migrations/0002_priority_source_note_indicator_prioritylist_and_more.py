@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('directory', '0002_api_keys'),
+        ('directory', '0001_initial'),
         ('foresight', '0001_initial'),
     ]
 
