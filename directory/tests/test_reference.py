@@ -299,15 +299,16 @@ def test_region_file_stays_light():
     assert (REFERENCE_DIR / "countries.geojson").stat().st_size < 1_000_000
 
 
-def test_build_script_decodes_quantised_topojson_with_reversed_arcs():
-    topology = {
-        "transform": {"scale": [0.5, 0.5], "translate": [10, 20]},
-        # Two arcs forming a square when the second is walked backwards.
-        "arcs": [[[0, 0], [2, 0], [0, 2]], [[0, 0], [0, 2], [2, 0]]],
-        "objects": {"countries": {"geometries": [{"type": "Polygon", "id": "001", "arcs": [[0, ~1]]}]}},
-    }
-    shapes = _build_script().topojson_objects(topology, "countries")
-    assert shapes["001"]["coordinates"] == [[[(10, 20), (11, 20), (11, 21), (10, 21), (10, 20)]]]
+def test_country_outlines_have_no_edge_across_the_map():
+    """An outline edge spanning over 20° of longitude is a ring wrongly joined across the antimeridian."""
+    import json
+
+    collection = json.loads((REFERENCE_DIR / "countries.geojson").read_text())
+    for feature in collection["features"]:
+        for polygon in feature["geometry"]["coordinates"]:
+            for ring in polygon:
+                long_edges = [(a, b) for a, b in zip(ring, ring[1:], strict=False) if abs(a[0] - b[0]) > 20]
+                assert not long_edges, f"{feature['properties']['iso2']}: {long_edges[:2]}"
 
 
 def test_build_script_maps_ambiguous_source_codes_by_wikidata():
