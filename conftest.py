@@ -19,6 +19,16 @@ def _clean_test_redis():
     redis.Redis.from_url(settings.REDIS_URL).flushdb()
 
 
+@pytest.fixture(autouse=True)
+def _english_by_default():
+    """A request to a /ru/ page activates Russian for the thread: start and end every test in English."""
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.activate("en")
+
+
 @pytest.fixture
 def celery_worker_process(transactional_db, django_db_blocker):
     """A real `celery worker` process on the test broker and the test database; stopped after the test.

@@ -1,5 +1,8 @@
 """FilterSets shared by the HTML list pages, the map and the API, so the three never drift."""
 
+import math
+
+from django import forms
 from django.contrib.gis.geos import Point, Polygon
 from django.contrib.gis.measure import D
 from django.contrib.postgres.search import SearchQuery, SearchVector
@@ -50,19 +53,43 @@ def parse_near(value: str) -> tuple[Point, float]:
     return Point(lon, lat, srid=4326), km
 
 
-class BBoxFilter(filters.CharFilter):
+class BBoxField(forms.CharField):
+    """Validated while the FilterSet validates, so a bad box is reported under its parameter's name."""
+
+    def clean(self, value):
+        value = super().clean(value)
+        return parse_bbox(value) if value else None
+
+
+class NearField(forms.CharField):
+    def clean(self, value):
+        value = super().clean(value)
+        return parse_near(value) if value else None
+
+
+class BBoxFilter(filters.Filter):
+    field_class = BBoxField
+
     def filter(self, qs, value):
         if not value:
             return qs
-        return qs.filter(**{f"{self.field_name}__intersects": parse_bbox(value)})
+        return qs.filter(**{f"{self.field_name}__intersects": value})
 
 
-class NearFilter(filters.CharFilter):
+class NearFilter(filters.Filter):
+    field_class = NearField
+
     def filter(self, qs, value):
         if not value:
             return qs
-        point, km = parse_near(value)
-        return qs.filter(**{f"{self.field_name}__dwithin": (point, D(km=km))})
+        point, km = value
+        # A degree box that surely holds the circle lets the spatial index narrow the rows; distance_lte then
+        # measures on the sphere (a metric dwithin needs geography, which the 4326 geometry column is not).
+        latitude_room = min(89.0, abs(point.y) + km / 111.0)
+        degrees = km / 111.0 / max(math.cos(math.radians(latitude_room)), 0.01)
+        return qs.filter(
+            **{f"{self.field_name}__dwithin": (point, degrees), f"{self.field_name}__distance_lte": (point, D(km=km))}
+        )
 
 
 # --- Search ------------------------------------------------------------------------

@@ -167,6 +167,9 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Geometry and maps --------------------------------------------------------
 PORTAL_SRID = 4326
+# GDAL < 3.9 (Debian 12 ships 3.6) cannot block file and network access from spatial references. The portal never
+# builds a spatial reference from user input: every geometry is taken in its one SRID, so the warning does not apply.
+SILENCED_SYSTEM_CHECKS = ["gis.W001"]
 # How far outside its country's boundary a point may lie (coastlines, simplified borders), in metres.
 PORTAL_BOUNDARY_TOLERANCE_M = env.int("PORTAL_BOUNDARY_TOLERANCE_M", default=15000)
 MAP_TILES_URL = env("MAP_TILES_URL", default="https://tile.openstreetmap.org/{z}/{x}/{y}.png")
