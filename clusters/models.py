@@ -6,6 +6,7 @@ from django.contrib.postgres.indexes import GinIndex
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from directory.models import (
@@ -16,15 +17,18 @@ from directory.models import (
     PublishableModel,
     Region,
     Sector,
+    track_history,
 )
 from foresight.models import Priority
 
 from .choices import AssessmentScheme, ClusterKind, MembershipRole
+from .matching.choices import MatchingIndexStatus
 
 year_validators = [MinValueValidator(1800), MaxValueValidator(2100)]
 
 
 # --- Cluster ------------------------------------------------------------------------
+@track_history("ClusterEvent")
 class Cluster(MultilingualNameModel, MultilingualDescriptionModel, PublishableModel):
     kind = models.CharField(_("kind"), max_length=30, choices=ClusterKind.choices, default=ClusterKind.INNOVATION)
     external_id = models.CharField(
@@ -115,6 +119,7 @@ class Cluster(MultilingualNameModel, MultilingualDescriptionModel, PublishableMo
 
 
 # --- Membership --------------------------------------------------------------------
+@track_history("MembershipEvent")
 class Membership(models.Model):
     cluster = models.ForeignKey(Cluster, on_delete=models.CASCADE, related_name="memberships")
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="memberships")
@@ -240,3 +245,116 @@ class ContactPerson(models.Model):
 
     def __str__(self) -> str:
         return self.full_name
+
+
+# --- Matching index -------------------------------------------------------------------
+class MatchingIndexVersion(models.Model):
+    """One build of the partner-suggestion index; readers use the single active one, a rebuild fills a new one."""
+
+    status = models.CharField(
+        _("status"), max_length=10, choices=MatchingIndexStatus.choices, default=MatchingIndexStatus.BUILDING
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    snapshot_at = models.DateTimeField(_("data read at"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(_("last progress at"), null=True, blank=True)
+    activated_at = models.DateTimeField(_("activated at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    clusters_total = models.PositiveIntegerField(_("clusters"), default=0)
+    chunks_total = models.PositiveIntegerField(_("chunks"), default=0)
+    chunk_size = models.PositiveIntegerField(_("clusters per chunk"), default=500)
+    # Weights, k and thresholds in force when the build started, so every chunk and later update uses the same.
+    parameters = models.JSONField(_("parameters"), default=dict, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    # The engine's matrices and vocabularies at the snapshot, shared by the chunks and by later incremental updates.
+    state = models.BinaryField(_("engine state"), null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("matching index version")
+        verbose_name_plural = _("matching index versions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["status"],
+                condition=Q(status=MatchingIndexStatus.ACTIVE),
+                name="matching_one_active_version",
+            ),
+            models.UniqueConstraint(
+                fields=["status"],
+                condition=Q(status=MatchingIndexStatus.BUILDING),
+                name="matching_one_building_version",
+                violation_error_message=_("A rebuild of the matching index is already running."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} ({self.get_status_display()})"
+
+
+class MatchingIndexChunk(models.Model):
+    """A slice of a rebuild that any worker can take; a row marks it done, so redelivery never counts twice."""
+
+    version = models.ForeignKey(MatchingIndexVersion, on_delete=models.CASCADE, related_name="chunks")
+    number = models.PositiveIntegerField(_("number"))
+    done_at = models.DateTimeField(_("done at"), auto_now=True)
+
+    class Meta:
+        ordering = ["version", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "number"], name="matching_chunk_unique"),
+        ]
+
+
+class PartnerSuggestion(models.Model):
+    """A suggested partner for a cluster in one index version, with the component scores behind it."""
+
+    version = models.ForeignKey(MatchingIndexVersion, on_delete=models.CASCADE, related_name="suggestions")
+    cluster = models.ForeignKey(Cluster, on_delete=models.CASCADE, related_name="partner_suggestions")
+    partner = models.ForeignKey(Cluster, on_delete=models.CASCADE, related_name="+")
+    score = models.FloatField(_("score"))
+    sector_score = models.FloatField(_("shared sectors"), default=0)
+    technology_score = models.FloatField(_("shared technologies"), default=0)
+    value_chain_score = models.FloatField(_("complementary value chains"), default=0)
+    text_score = models.FloatField(_("similar descriptions"), default=0)
+    members_score = models.FloatField(_("members' activities"), default=0)
+
+    class Meta:
+        ordering = ["version", "cluster", "-score"]
+        verbose_name = _("partner suggestion")
+        verbose_name_plural = _("partner suggestions")
+        constraints = [
+            models.UniqueConstraint(fields=["version", "cluster", "partner"], name="partner_suggestion_unique"),
+            models.CheckConstraint(condition=Q(score__gte=0, score__lte=1), name="partner_suggestion_score_range"),
+            models.CheckConstraint(condition=~Q(cluster=F("partner")), name="partner_suggestion_not_self"),
+        ]
+        indexes = [
+            models.Index(fields=["version", "cluster", "-score"], name="partner_suggestion_by_score"),
+            models.Index(fields=["version", "partner"], name="partner_suggestion_by_partner"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cluster_id} → {self.partner_id} ({self.score:.2f})"
+
+
+class MatchingClusterState(models.Model):
+    """Marks a cluster whose suggestions must be recomputed; the incremental task takes dirty rows in batches."""
+
+    cluster = models.OneToOneField(Cluster, primary_key=True, on_delete=models.CASCADE, related_name="matching_state")
+    dirty = models.BooleanField(_("needs reindexing"), default=True)
+    changed_at = models.DateTimeField(_("changed at"), default=timezone.now)
+    indexed_at = models.DateTimeField(_("indexed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("matching state of a cluster")
+        verbose_name_plural = _("matching states of clusters")
+        indexes = [
+            models.Index(fields=["changed_at"], name="matching_state_changed"),
+            models.Index(fields=["cluster"], condition=Q(dirty=True), name="matching_state_dirty"),
+        ]

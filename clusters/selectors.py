@@ -28,3 +28,24 @@ def cluster_detail_queryset(*, user=None) -> QuerySet[Cluster]:
         "assessments",
         "contacts",
     )
+
+
+def cluster_table(*, user=None) -> QuerySet[Cluster]:
+    """Clusters for a sorted, paginated table: the member count is a per-row subquery, so PostgreSQL counts only
+    the rows of the page shown instead of grouping every membership of the registry before sorting."""
+    from django.db.models import OuterRef, Subquery
+    from django.db.models.functions import Coalesce
+
+    current_members = (
+        Membership.objects.filter(cluster=OuterRef("pk"), left_on__isnull=True)
+        .order_by()
+        .values("cluster")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    qs = (
+        Cluster.objects.select_related("country", "primary_sector")
+        .defer("country__boundary", "description_original", "description_en", "description_ru", "description_zh")
+        .annotate(member_count=Coalesce(Subquery(current_members), 0))
+    )
+    return visible_records(qs, user)

@@ -219,3 +219,48 @@ class OrganisationAdmin(PublishableAdmin):
         ),
         (_("Publication"), {"fields": ["status", "is_demo", "source_note", *AUDIT_FIELDS]}),
     ]
+
+
+# --- API keys ----------------------------------------------------------------------------------------
+from eaeu_portal.api.keys import api_key_issue, api_key_revoke  # noqa: E402 - this section is self-contained
+
+from .models import ApiKey  # noqa: E402
+
+
+@admin.register(ApiKey)
+class ApiKeyAdmin(admin.ModelAdmin):
+    """Staff issue keys here; the key is shown once, in the confirmation message, and only its digest is kept."""
+
+    list_display = ["name", "user", "scope", "prefix", "created_at", "last_used_at", "expires_at", "revoked_at"]
+    list_filter = ["scope", ("revoked_at", admin.EmptyFieldListFilter)]
+    list_select_related = ["user"]
+    search_fields = ["name", "prefix", "user__username", "user__email"]
+    autocomplete_fields = ["user"]
+    readonly_fields = ["prefix", "created_at", "created_by", "last_used_at", "revoked_at"]
+    fields = ["name", "user", "scope", "throttle_rate", "expires_at", *readonly_fields]
+    actions = ["revoke"]
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        issued, key = api_key_issue(
+            name=obj.name, user=obj.user, scope=obj.scope, issued_by=request.user, expires_at=obj.expires_at
+        )
+        if obj.throttle_rate:
+            issued.throttle_rate = obj.throttle_rate
+            issued.save(update_fields=["throttle_rate"])
+        obj.pk = issued.pk
+        obj.prefix, obj.key_digest = issued.prefix, issued.key_digest
+        self.message_user(
+            request,
+            _("The key for “%(name)s” is %(key)s — copy it now: it will not be shown again.")
+            % {"name": issued.name, "key": key},
+            messages.WARNING,
+        )
+
+    @admin.action(description=_("Revoke the selected keys"))
+    def revoke(self, request, queryset):
+        for api_key in queryset.filter(revoked_at__isnull=True):
+            api_key_revoke(api_key=api_key)
+        self.message_user(request, _("The selected keys are revoked."), messages.SUCCESS)

@@ -277,3 +277,381 @@ class Organisation(MultilingualNameModel, MultilingualDescriptionModel, Publisha
         from .validators import validate_registry_location
 
         validate_registry_location(self)
+
+
+# --- API keys ----------------------------------------------------------------------
+class ApiKeyScope(models.TextChoices):
+    READ = "read", _("Read")
+    READ_WRITE = "read_write", _("Read and write")
+
+
+class ApiKeyQuerySet(models.QuerySet):
+    def active(self):
+        now = timezone.now()
+        return self.filter(revoked_at__isnull=True).filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
+
+
+class ApiKey(models.Model):
+    """A named key that staff issue to a partner; it acts as its user, within its scope, until revoked.
+
+    Only a SHA-256 digest of the key is stored: the key itself is shown once, when it is issued. Keys are long
+    random strings, so a fast digest is enough (there is no dictionary to attack, unlike a password).
+    """
+
+    name = models.CharField(_("name"), max_length=100, help_text=_("Who holds the key and what for."))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("acts as user"),
+        on_delete=models.CASCADE,
+        related_name="api_keys",
+    )
+    scope = models.CharField(_("scope"), max_length=12, choices=ApiKeyScope.choices, default=ApiKeyScope.READ)
+    prefix = models.CharField(_("prefix"), max_length=12, unique=True, editable=False)
+    key_digest = models.CharField(_("key digest"), max_length=64, editable=False)
+    throttle_rate = models.CharField(
+        _("request rate"),
+        max_length=20,
+        blank=True,
+        help_text=_("Overrides the default rate for this key, e.g. 3000/hour. Empty for the default."),
+    )
+    created_at = models.DateTimeField(_("issued at"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("issued by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
+
+    objects = ApiKeyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("API key")
+        verbose_name_plural = _("API keys")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(throttle_rate="")
+                | Q(throttle_rate__regex=r"^[0-9]+/(s|sec|second|m|min|minute|h|hour|d|day)$"),
+                name="api_key_throttle_rate_format",
+                violation_error_message=_("Give the rate as a number of requests per second, minute, hour or day."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None and (self.expires_at is None or self.expires_at > timezone.now())
+
+    @property
+    def can_write(self) -> bool:
+        return self.scope == ApiKeyScope.READ_WRITE
+
+
+# --- Access, revisions and history ---
+# Who manages and moderates what, changes waiting for a moderator, logos, and the trigger-kept history of records.
+import uuid  # noqa: E402
+
+import pghistory  # noqa: E402
+from django.contrib.contenttypes.fields import GenericForeignKey  # noqa: E402
+from django.contrib.contenttypes.models import ContentType  # noqa: E402
+
+
+class RevisionStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PENDING = "pending", _("Waiting for a moderator")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class ModerationAction(models.TextChoices):
+    APPROVE = "approve", _("Approved")
+    REJECT = "reject", _("Rejected")
+
+
+def history_trackers() -> tuple:
+    """What the history records of a tracked model: every insert, update and delete, by database triggers.
+
+    A fresh set per model: pghistory fills a tracker's condition with the fields of the model it is set up on.
+    """
+    return (
+        pghistory.InsertEvent(),
+        # Saves that change nothing but the auto-updated timestamp are not worth a history entry.
+        pghistory.UpdateEvent(condition=pghistory.AnyChange(exclude_auto=True)),
+        pghistory.DeleteEvent(),
+    )
+
+
+def track_history(model_name: str):
+    """The class decorator that keeps a model's history in an event model of its own app."""
+    return pghistory.track(*history_trackers(), model_name=model_name)
+
+
+class RecordReference(models.Model):
+    """A reference to a registry record of any app (organisation, cluster, technopark), by content type and id."""
+
+    content_type = models.ForeignKey(ContentType, verbose_name=_("kind of record"), on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField(_("record id"))
+    target = GenericForeignKey("content_type", "object_id")
+
+    class Meta:
+        abstract = True
+
+
+class ModeratorScope(models.Model):
+    """A country whose entries a moderator (ministry staff) checks before they go public."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("moderator"), on_delete=models.CASCADE, related_name="moderator_scopes"
+    )
+    country = models.ForeignKey(
+        Country, verbose_name=_("country"), on_delete=models.CASCADE, related_name="moderator_scopes"
+    )
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("granted by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("granted at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["user", "country"]
+        verbose_name = _("moderator's country")
+        verbose_name_plural = _("moderators' countries")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "country"],
+                name="moderator_scope_unique",
+                violation_error_message=_("This user already moderates this country."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.country}"
+
+
+class ObjectGrant(RecordReference):
+    """The right of a user to edit one record they did not create (a co-editor)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("editor"), on_delete=models.CASCADE, related_name="object_grants"
+    )
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("granted by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("granted at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["content_type", "object_id", "user"]
+        verbose_name = _("editor's right")
+        verbose_name_plural = _("editors' rights")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "content_type", "object_id"],
+                name="object_grant_unique",
+                violation_error_message=_("This user already edits this record."),
+            ),
+        ]
+        indexes = [models.Index(fields=["content_type", "object_id"], name="object_grant_target")]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.content_type.model} #{self.object_id}"
+
+
+class Invitation(RecordReference):
+    """An invitation by e-mail to co-edit a record; only a digest of its token is stored."""
+
+    email = models.EmailField(_("e-mail"))
+    token_digest = models.CharField(_("token digest"), max_length=64, unique=True, editable=False)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("invited by"), on_delete=models.CASCADE, related_name="+"
+    )
+    created_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"))
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("accepted by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("invitation to co-edit")
+        verbose_name_plural = _("invitations to co-edit")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(accepted_at__isnull=True) | Q(accepted_by__isnull=False),
+                name="invitation_accepted_by_someone",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.content_type.model} #{self.object_id}"
+
+    @property
+    def is_usable(self) -> bool:
+        return self.accepted_at is None and self.expires_at > timezone.now()
+
+
+class Revision(RecordReference):
+    """A change to a published record that waits for a moderator; the public keeps the approved version meanwhile.
+
+    `data` holds the record as it was when the change began ("base") and as the manager wants it ("proposed"),
+    so approval applies only what the manager changed and refuses when someone else changed the same fields.
+    """
+
+    data = models.JSONField(_("data"), default=dict)
+    base_version = models.CharField(_("version edited"), max_length=40)
+    status = models.CharField(
+        _("status"), max_length=10, choices=RevisionStatus.choices, default=RevisionStatus.DRAFT, db_index=True
+    )
+    reason = models.TextField(_("moderator's reason"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("proposed by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["submitted_at", "created_at"]
+        verbose_name = _("revision")
+        verbose_name_plural = _("revisions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_type", "object_id"],
+                condition=Q(status__in=["draft", "pending"]),
+                name="revision_one_open_per_record",
+                violation_error_message=_("This record already has a change in progress."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="rejected") | ~Q(reason=""),
+                name="revision_rejection_has_reason",
+                violation_error_message=_("Give the reason for the rejection."),
+            ),
+        ]
+        indexes = [models.Index(fields=["content_type", "object_id"], name="revision_target")]
+
+    def __str__(self) -> str:
+        return f"{self.content_type.model} #{self.object_id} ({self.get_status_display()})"
+
+
+class ModerationDecision(RecordReference):
+    """A moderator's decision on a submitted record or a revision, with the reason the manager is shown."""
+
+    action = models.CharField(_("decision"), max_length=10, choices=ModerationAction.choices)
+    revision = models.ForeignKey(
+        Revision, verbose_name=_("revision"), null=True, blank=True, on_delete=models.CASCADE, related_name="decisions"
+    )
+    reason = models.TextField(_("reason"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("decided by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-decided_at"]
+        verbose_name = _("moderation decision")
+        verbose_name_plural = _("moderation decisions")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(action="reject") | ~Q(reason=""),
+                name="moderation_rejection_has_reason",
+                violation_error_message=_("Give the reason for the rejection."),
+            ),
+        ]
+        indexes = [models.Index(fields=["content_type", "object_id", "-decided_at"], name="moderation_target")]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()}: {self.content_type.model} #{self.object_id}"
+
+
+def logo_upload_to(instance, filename: str) -> str:
+    # The stored name never comes from the uploader: the format is known after validation.
+    return f"logos/{instance.content_type.model}/{instance.object_id}/{uuid.uuid4().hex}.{instance.extension}"
+
+
+class RecordLogo(RecordReference):
+    """A record's logo; an upload stays pending until the entry or the change that brought it is approved."""
+
+    image = models.ImageField(_("logo"), upload_to=logo_upload_to)
+    extension = models.CharField(_("format"), max_length=5, editable=False)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-uploaded_at"]
+        verbose_name = _("logo")
+        verbose_name_plural = _("logos")
+        indexes = [models.Index(fields=["content_type", "object_id", "-uploaded_at"], name="record_logo_target")]
+
+    def __str__(self) -> str:
+        return f"{self.content_type.model} #{self.object_id}"
+
+
+# History of organisations and of who may do what; clusters and technoparks keep theirs in their own apps.
+OrganisationEvent = pghistory.create_event_model(
+    Organisation, *history_trackers(), model_name="OrganisationEvent", abstract=False
+)
+ModeratorScopeEvent = pghistory.create_event_model(
+    ModeratorScope, *history_trackers(), model_name="ModeratorScopeEvent", abstract=False
+)
+ObjectGrantEvent = pghistory.create_event_model(
+    ObjectGrant, *history_trackers(), model_name="ObjectGrantEvent", abstract=False
+)
+
+
+# --- Task outbox ---
+class OutboxTask(models.Model):
+    """A background task the broker could not take when it was enqueued; sent again once the broker is back.
+
+    The record's own transaction has already committed when a row is written here, so the follow-up work of a
+    saved registration survives a Redis outage instead of being lost with the failed publish.
+    """
+
+    task_name = models.CharField(_("task"), max_length=200)
+    args = models.JSONField(_("positional arguments"), default=list, blank=True)
+    kwargs = models.JSONField(_("keyword arguments"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    attempts = models.PositiveIntegerField(_("attempts"), default=1)
+    last_error = models.TextField(_("last error"), blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("outbox task")
+        verbose_name_plural = _("outbox tasks")
+        indexes = [models.Index(fields=["created_at"], name="outbox_task_created")]
+
+    def __str__(self) -> str:
+        return f"{self.task_name} #{self.pk}"

@@ -53,9 +53,12 @@ class IndicatorManual(models.TextChoices):
 
 
 class IndicatorUnit(models.TextChoices):
+    # xgettext:no-python-format
     PERCENT_GDP = "pct_gdp", _("% of GDP")
     PER_10K_EMPLOYED = "per_10k_employed", _("per 10,000 employed")
+    # xgettext:no-python-format
     PERCENT_ENTERPRISES = "pct_enterprises", _("% of enterprises")
+    # xgettext:no-python-format
     PERCENT_EXPORTS = "pct_exports", _("% of manufactured exports")
     COUNT = "count", _("number")
     PER_MILLION = "per_million", _("per million population")

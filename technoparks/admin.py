@@ -134,3 +134,116 @@ class ResidencyAdmin(admin.ModelAdmin):
         "technopark__name_ru",
     ]
     autocomplete_fields = ["organisation", "technopark"]
+
+
+# --- SCO Pool: Managing Commission ---
+from .models import (  # noqa: E402
+    CommissionMeeting,
+    CommissionReport,
+    CommissionRepresentative,
+    Decision,
+    DecisionPosition,
+    MeetingDocument,
+    PoolCommission,
+    WorkPlan,
+    WorkPlanItem,
+    WorkPlanProposal,
+)
+
+
+class RepresentativeInline(admin.TabularInline):
+    model = CommissionRepresentative
+    extra = 0
+    autocomplete_fields = ["country", "organisation"]
+    fields = ["country", "full_name", "position", "organisation", "user", "appointed_on", "ended_on"]
+    raw_id_fields = ["user"]
+
+
+@admin.register(PoolCommission)
+class PoolCommissionAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "established_on"]
+    search_fields = ["name_en", "name_ru"]
+    inlines = [RepresentativeInline]
+
+
+@admin.register(CommissionRepresentative)
+class CommissionRepresentativeAdmin(admin.ModelAdmin):
+    list_display = ["full_name", "country", "position", "appointed_on", "ended_on"]
+    list_filter = ["commission", "country"]
+    list_select_related = ["country"]
+    search_fields = ["full_name", "country__name_en", "country__iso2"]
+    autocomplete_fields = ["country", "organisation"]
+    raw_id_fields = ["user"]
+
+
+class MeetingDocumentInline(admin.TabularInline):
+    model = MeetingDocument
+    extra = 0
+    fields = ["kind", "title", "sent_on", "file"]
+
+
+class ProposalInline(admin.TabularInline):
+    model = WorkPlanProposal
+    extra = 0
+    autocomplete_fields = ["country"]
+    fields = ["country", "title", "submitted_on", "status"]
+
+
+class DecisionInline(admin.TabularInline):
+    model = Decision
+    extra = 0
+    fields = ["number", "title", "outcome", "decided_on"]
+    readonly_fields = ["outcome", "decided_on"]
+    show_change_link = True
+
+
+@admin.register(CommissionMeeting)
+class CommissionMeetingAdmin(admin.ModelAdmin):
+    list_display = ["held_on", "kind", "presiding_country", "host_country", "city", "status", "proposals_due"]
+    list_filter = ["kind", "status", "presiding_country"]
+    list_select_related = ["presiding_country", "host_country"]
+    search_fields = ["city", "presiding_country__name_en"]
+    autocomplete_fields = ["presiding_country", "host_country"]
+    date_hierarchy = "held_on"
+    inlines = [ProposalInline, MeetingDocumentInline, DecisionInline]
+
+    @admin.display(description=_("proposals due"))
+    def proposals_due(self, obj):
+        return obj.proposals_due
+
+
+class WorkPlanItemInline(admin.TabularInline):
+    model = WorkPlanItem
+    extra = 0
+    autocomplete_fields = ["responsible_country"]
+    raw_id_fields = ["proposal"]
+
+
+@admin.register(WorkPlan)
+class WorkPlanAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "meeting", "status", "draft_sent_on", "approved_on"]
+    list_filter = ["status"]
+    inlines = [WorkPlanItemInline]
+
+
+class DecisionPositionInline(admin.TabularInline):
+    model = DecisionPosition
+    extra = 0
+    autocomplete_fields = ["country"]
+    fields = ["country", "position", "representative"]
+    raw_id_fields = ["representative"]
+
+
+@admin.register(Decision)
+class DecisionAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "meeting", "outcome", "decided_on"]
+    list_filter = ["outcome"]
+    search_fields = ["title", "text"]
+    readonly_fields = ["outcome", "decided_on", "protocol_entry"]
+    inlines = [DecisionPositionInline]
+
+
+@admin.register(CommissionReport)
+class CommissionReportAdmin(admin.ModelAdmin):
+    list_display = ["title", "year", "meeting", "sent_to_secretariat_on"]
+    search_fields = ["title", "body"]

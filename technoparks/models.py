@@ -17,6 +17,7 @@ from directory.models import (
     PublishableModel,
     Region,
     Sector,
+    track_history,
 )
 from foresight.models import Priority
 
@@ -40,6 +41,7 @@ def _amount(verbose_name):
 
 
 # --- Technopark ------------------------------------------------------------------------
+@track_history("TechnoparkEvent")
 class Technopark(MultilingualNameModel, MultilingualDescriptionModel, PublishableModel):
     kind = models.CharField(_("kind"), max_length=30, choices=TechnoparkKind.choices, default=TechnoparkKind.TECHNOPARK)
     external_id = models.CharField(
@@ -156,6 +158,7 @@ class Technopark(MultilingualNameModel, MultilingualDescriptionModel, Publishabl
 
 
 # --- Residency ------------------------------------------------------------------------
+@track_history("ResidencyEvent")
 class Residency(models.Model):
     technopark = models.ForeignKey(Technopark, on_delete=models.CASCADE, related_name="residencies")
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="residencies")
@@ -241,3 +244,354 @@ class PoolMembership(models.Model):
             raise ValidationError(
                 {"nominated_by": _("A member state nominates only technoparks and clusters on its own territory.")}
             )
+
+
+# --- SCO Pool: Managing Commission ---
+# The Commission's rules come from the Concept of the SCO Pool of technoparks and innovation clusters (SCO decision
+# no. 136, 2021): one representative per member state, consensus decisions that are recommendatory, a regular meeting
+# in the presiding state, and work-plan deadlines counted back from the meeting date.
+from dateutil.relativedelta import relativedelta  # noqa: E402
+from django.conf import settings  # noqa: E402
+
+from .pool_choices import (  # noqa: E402
+    DecisionOutcome,
+    DocumentKind,
+    MeetingKind,
+    MeetingStatus,
+    Position,
+    ProposalStatus,
+    WorkPlanStatus,
+)
+
+# Months before a meeting by which each step is due ("no later than three / two months before").
+PROPOSALS_DUE_MONTHS = 3
+DRAFT_PLAN_DUE_MONTHS = 2
+DRAFT_AGENDA_DUE_MONTHS = 2
+
+
+class PoolCommission(MultilingualNameModel):
+    """The Managing Commission of the SCO Pool, the Pool's working body."""
+
+    established_on = models.DateField(_("established on"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("Managing Commission")
+        verbose_name_plural = _("Managing Commissions")
+        constraints = [MultilingualNameModel.name_required_constraint("pool_commission")]
+
+
+class CommissionRepresentative(models.Model):
+    """A member state's representative on the Commission; a state has at most one at a time."""
+
+    commission = models.ForeignKey(PoolCommission, on_delete=models.CASCADE, related_name="representatives")
+    country = models.ForeignKey(
+        Country, verbose_name=_("member state"), on_delete=models.PROTECT, related_name="pool_representatives"
+    )
+    full_name = models.CharField(_("full name"), max_length=200)
+    position = models.CharField(_("position"), max_length=300, blank=True)
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("organisation"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("portal account"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="pool_representations",
+    )
+    email = models.EmailField(_("e-mail"), blank=True)
+    appointed_on = models.DateField(_("appointed on"))
+    ended_on = models.DateField(_("served until"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["commission", "country__name_en", "-appointed_on"]
+        verbose_name = _("Commission representative")
+        verbose_name_plural = _("Commission representatives")
+        permissions = [("run_commission", _("Can run the Managing Commission's meetings (secretariat)"))]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["commission", "country"],
+                condition=Q(ended_on__isnull=True),
+                name="commission_one_representative_per_state",
+                violation_error_message=_("This member state already has a representative on the Commission."),
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("appointed_on")),
+                name="commission_representative_dates_ordered",
+                violation_error_message=_("A representative cannot leave before being appointed."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.full_name} ({self.country})"
+
+
+class CommissionMeeting(models.Model):
+    commission = models.ForeignKey(PoolCommission, on_delete=models.CASCADE, related_name="meetings")
+    kind = models.CharField(_("kind"), max_length=15, choices=MeetingKind.choices, default=MeetingKind.REGULAR)
+    presiding_country = models.ForeignKey(
+        Country,
+        verbose_name=_("presiding state"),
+        on_delete=models.PROTECT,
+        related_name="presided_pool_meetings",
+        help_text=_("The state presiding in the SCO Council of Heads of Government."),
+    )
+    host_country = models.ForeignKey(
+        Country,
+        verbose_name=_("held in"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="hosted_pool_meetings",
+        help_text=_("Leave empty for an extraordinary meeting at the SCO Secretariat."),
+    )
+    city = models.CharField(_("city"), max_length=120, blank=True)
+    held_on = models.DateField(_("meeting date"))
+    council_meeting_on = models.DateField(
+        _("Council of Heads of Government meets on"),
+        null=True,
+        blank=True,
+        help_text=_("The Commission meets before the Council."),
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=MeetingStatus.choices, default=MeetingStatus.PLANNED
+    )
+
+    class Meta:
+        ordering = ["-held_on"]
+        verbose_name = _("Commission meeting")
+        verbose_name_plural = _("Commission meetings")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(kind=MeetingKind.REGULAR) | Q(host_country=F("presiding_country")),
+                name="commission_regular_meeting_in_presiding_state",
+                violation_error_message=_("A regular meeting is held in the presiding state."),
+            ),
+            models.CheckConstraint(
+                condition=Q(council_meeting_on__isnull=True) | Q(council_meeting_on__gt=F("held_on")),
+                name="commission_meeting_before_council",
+                violation_error_message=_("The Commission meets before the Council of Heads of Government."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        place = self.city or self.host_country or _("SCO Secretariat")
+        return f"{self.get_kind_display()}, {place}, {self.held_on:%Y-%m-%d}"
+
+    def clean(self):
+        errors = {}
+        if self.kind == MeetingKind.REGULAR and self.presiding_country_id:
+            if self.host_country_id is None:
+                self.host_country_id = self.presiding_country_id
+            elif self.host_country_id != self.presiding_country_id:
+                errors["host_country"] = [_("A regular meeting is held in the presiding state.")]
+        if self.council_meeting_on and self.held_on and self.council_meeting_on <= self.held_on:
+            errors["council_meeting_on"] = [_("The Commission meets before the Council of Heads of Government.")]
+        if errors:
+            raise ValidationError(errors)
+
+    # The deadlines, counted back from the meeting date; each date is the last day the step is on time.
+    @property
+    def proposals_due(self):
+        return self.held_on - relativedelta(months=PROPOSALS_DUE_MONTHS)
+
+    @property
+    def draft_plan_due(self):
+        return self.held_on - relativedelta(months=DRAFT_PLAN_DUE_MONTHS)
+
+    @property
+    def draft_agenda_due(self):
+        return self.held_on - relativedelta(months=DRAFT_AGENDA_DUE_MONTHS)
+
+    def due_date_for(self, kind: str):
+        """The last day a document of this kind may be sent out, or None when it has no deadline."""
+        return {
+            DocumentKind.DRAFT_WORK_PLAN: self.draft_plan_due,
+            DocumentKind.DRAFT_AGENDA: self.draft_agenda_due,
+            DocumentKind.DRAFT_PROTOCOL: self.draft_agenda_due,
+        }.get(kind)
+
+
+class MeetingDocument(models.Model):
+    meeting = models.ForeignKey(CommissionMeeting, on_delete=models.CASCADE, related_name="documents")
+    kind = models.CharField(_("kind"), max_length=20, choices=DocumentKind.choices)
+    title = models.CharField(_("title"), max_length=300)
+    body = models.TextField(_("text"), blank=True)
+    file = models.FileField(_("file"), upload_to="pool/meetings/%Y/", blank=True)
+    sent_on = models.DateField(_("sent to the parties on"))
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["meeting", "sent_on", "id"]
+        verbose_name = _("meeting document")
+        verbose_name_plural = _("meeting documents")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class WorkPlanProposal(models.Model):
+    """A party's proposal for the annual work plan, due to the chair three months before the meeting."""
+
+    meeting = models.ForeignKey(CommissionMeeting, on_delete=models.CASCADE, related_name="proposals")
+    country = models.ForeignKey(Country, verbose_name=_("party"), on_delete=models.PROTECT, related_name="+")
+    title = models.CharField(_("title"), max_length=300)
+    description = models.TextField(_("description"), blank=True)
+    submitted_on = models.DateField(_("submitted on"))
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    status = models.CharField(
+        _("status"), max_length=15, choices=ProposalStatus.choices, default=ProposalStatus.SUBMITTED
+    )
+
+    class Meta:
+        ordering = ["meeting", "country__name_en", "submitted_on"]
+        verbose_name = _("work-plan proposal")
+        verbose_name_plural = _("work-plan proposals")
+
+    def __str__(self) -> str:
+        return f"{self.country}: {self.title}"
+
+
+class WorkPlan(models.Model):
+    """The Commission's annual work plan: the chair's draft, then the plan approved by consensus at the meeting."""
+
+    meeting = models.OneToOneField(CommissionMeeting, on_delete=models.CASCADE, related_name="work_plan")
+    year = models.PositiveSmallIntegerField(_("year"))
+    status = models.CharField(_("status"), max_length=15, choices=WorkPlanStatus.choices, default=WorkPlanStatus.DRAFT)
+    draft_sent_on = models.DateField(_("draft sent to the parties on"))
+    approved_on = models.DateField(_("approved on"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-year"]
+        verbose_name = _("work plan")
+        verbose_name_plural = _("work plans")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status=WorkPlanStatus.APPROVED) | Q(approved_on__isnull=False),
+                name="work_plan_approved_has_date",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return str(_("Work plan for %(year)s") % {"year": self.year})
+
+
+class WorkPlanItem(models.Model):
+    plan = models.ForeignKey(WorkPlan, on_delete=models.CASCADE, related_name="items")
+    proposal = models.ForeignKey(
+        WorkPlanProposal, null=True, blank=True, on_delete=models.SET_NULL, related_name="plan_items"
+    )
+    title = models.CharField(_("activity"), max_length=300)
+    responsible_country = models.ForeignKey(
+        Country, verbose_name=_("responsible party"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    due_by = models.CharField(_("term"), max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["plan", "id"]
+        verbose_name = _("work-plan item")
+        verbose_name_plural = _("work-plan items")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Decision(models.Model):
+    """A decision put to the Commission: adopted only by consensus, and recommendatory when adopted."""
+
+    meeting = models.ForeignKey(CommissionMeeting, on_delete=models.CASCADE, related_name="decisions")
+    number = models.PositiveSmallIntegerField(_("number"))
+    title = models.CharField(_("title"), max_length=300)
+    text = models.TextField(_("text"), blank=True)
+    work_plan = models.OneToOneField(
+        WorkPlan,
+        verbose_name=_("approves the work plan"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="approval_decision",
+    )
+    outcome = models.CharField(
+        _("outcome"), max_length=12, choices=DecisionOutcome.choices, default=DecisionOutcome.PENDING
+    )
+    decided_on = models.DateField(_("decided on"), null=True, blank=True)
+    protocol_entry = models.TextField(_("protocol entry"), blank=True, editable=False)
+
+    class Meta:
+        ordering = ["meeting", "number"]
+        verbose_name = _("Commission decision")
+        verbose_name_plural = _("Commission decisions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "number"],
+                name="decision_unique_number",
+                violation_error_message=_("The meeting already has a decision with this number."),
+            ),
+            models.CheckConstraint(
+                condition=Q(outcome=DecisionOutcome.PENDING) | Q(decided_on__isnull=False),
+                name="decision_outcome_has_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"№ {self.number}. {self.title}"
+
+    @property
+    def is_recommendatory(self) -> bool:
+        # Every decision of the Commission is a recommendation (decision no. 136, section 5).
+        return True
+
+
+class DecisionPosition(models.Model):
+    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="positions")
+    country = models.ForeignKey(Country, verbose_name=_("member state"), on_delete=models.PROTECT, related_name="+")
+    position = models.CharField(_("position"), max_length=10, choices=Position.choices)
+    representative = models.ForeignKey(
+        CommissionRepresentative, null=True, blank=True, on_delete=models.SET_NULL, related_name="positions"
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["decision", "country__name_en"]
+        verbose_name = _("member state's position")
+        verbose_name_plural = _("member states' positions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["decision", "country"],
+                name="decision_one_position_per_state",
+                violation_error_message=_("This member state's position on the decision is already recorded."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.country}: {self.get_position_display()}"
+
+
+class CommissionReport(models.Model):
+    """A report on the Commission's work, provided to the parties through the SCO Secretariat."""
+
+    commission = models.ForeignKey(PoolCommission, on_delete=models.CASCADE, related_name="reports")
+    meeting = models.ForeignKey(
+        CommissionMeeting, null=True, blank=True, on_delete=models.SET_NULL, related_name="reports"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    title = models.CharField(_("title"), max_length=300)
+    body = models.TextField(_("text"))
+    sent_to_secretariat_on = models.DateField(_("sent to the SCO Secretariat on"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-year", "-id"]
+        verbose_name = _("Commission report")
+        verbose_name_plural = _("Commission reports")
+
+    def __str__(self) -> str:
+        return self.title

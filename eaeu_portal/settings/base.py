@@ -37,6 +37,10 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "leaflet",
+    "pgtrigger",
+    "pghistory",
+    "pghistory.admin",
+    "axes",
     "directory",
     "foresight",
     "clusters",
@@ -47,6 +51,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "eaeu_portal.middleware.ContentSecurityPolicyMiddleware",
+    "eaeu_portal.middleware.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -54,8 +59,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Every write in a request is recorded in the history with the user and the URL.
+    "pghistory.middleware.HistoryMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "eaeu_portal.urls"
@@ -122,6 +130,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "clusters.matching_rebuild",
         "schedule": crontab(hour=2, minute=30),
     },
+    # Tasks kept in the outbox while Redis was down are sent once it answers again.
+    "outbox-drain": {"task": "eaeu_portal.outbox_drain", "schedule": env.float("OUTBOX_DRAIN_SECONDS", default=60)},
 }
 
 # --- Authentication -----------------------------------------------------------
@@ -131,7 +141,27 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "admin:login"
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "registration:my-entries"
+# Axes first: it refuses a locked-out user before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Five wrong passwords for one account from one address lock that pair out for an hour.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = env.int("AXES_COOLOFF_HOURS", default=1)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_USERNAME_FORM_FIELD = "username"
+
+# --- Registration -------------------------------------------------------------
+# Links in e-mails (confirmation, password reset) stay valid this long; PASSWORD_RESET_TIMEOUT drives both.
+PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=60 * 60 * 24 * 3)
+REGISTRATION_INVITATION_DAYS = env.int("REGISTRATION_INVITATION_DAYS", default=14)
+REGISTRATION_LOGO_MAX_BYTES = env.int("REGISTRATION_LOGO_MAX_BYTES", default=2 * 1024 * 1024)
+REGISTRATION_LOGO_MAX_PIXELS = 4096 * 4096
 
 # --- Internationalisation -----------------------------------------------------
 LANGUAGE_CODE = "en"
@@ -198,22 +228,101 @@ LEAFLET_CONFIG = {
 # --- REST API -----------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_FILTER_BACKENDS": ["eaeu_portal.api.filters.RegistryFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "eaeu_portal.api.pagination.RegistryPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        # The key first: its 401 with WWW-Authenticate tells a partner's client where the key goes.
+        "eaeu_portal.api.authentication.ApiKeyAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["eaeu_portal.api.permissions.RegistryPermission"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "eaeu_portal.api.throttling.ApiKeyRateThrottle",
+        "eaeu_portal.api.throttling.UserRateThrottle",
+        "eaeu_portal.api.throttling.AnonRateThrottle",
+    ],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "EXCEPTION_HANDLER": "eaeu_portal.api.errors.exception_handler",
+    # No ?format=: one representation per endpoint (GeoJSON has its own routes), and no parameter to mistype.
+    "URL_FORMAT_OVERRIDE": None,
+    "COERCE_DECIMAL_TO_STRING": True,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "EAEU and SCO innovation registry API",
-    "DESCRIPTION": "Clusters, technoparks and organisations of the EAEU and the SCO.",
+    "DESCRIPTION": (
+        "Clusters, technoparks and organisations of the EAEU and the SCO, with the reference data they use. "
+        "Read access is public (published records only); writes need a signed-in user or an API key with the "
+        "read-write scope. Every 4xx answer has the `Error` body. Version 1 is stable: fields may be added, "
+        "none removed or changed; a breaking change comes as /api/v2/, announced with a `Deprecation` and a "
+        "`Sunset` header on v1 at least 6 months before v1 is withdrawn. The guide with examples is docs/api.md."
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "ENUM_NAME_OVERRIDES": {
+        "PublicationStatusEnum": "directory.choices.PublicationStatus",
+        "OrganisationKindEnum": "directory.choices.OrganisationKind",
+        "SectorLevelEnum": "directory.choices.SectorLevel",
+        "BlocMembershipStatusEnum": "directory.choices.BlocMembershipStatus",
+        "ClusterKindEnum": "clusters.choices.ClusterKind",
+        "MembershipRoleEnum": "clusters.choices.MembershipRole",
+        "TechnoparkKindEnum": "technoparks.choices.TechnoparkKind",
+        "TechnoparkServiceEnum": "technoparks.choices.TechnoparkService",
+        "PoolStatusEnum": "technoparks.choices.PoolStatus",
+        "PriorityLevelEnum": "foresight.choices.PriorityLevel",
+        "SwotKindEnum": "foresight.choices.SwotKind",
+        "GoalStatusEnum": "foresight.choices.GoalStatus",
+        "ProgrammeKindEnum": "projects.choices.ProgrammeKind",
+        "ProjectStageEnum": "projects.choices.ProjectStage",
+        "IdeaKindEnum": "projects.choices.IdeaKind",
+        "CallKindEnum": "projects.choices.CallKind",
+        "ApplicationStatusEnum": "projects.choices.ApplicationStatus",
+        "MeetingKindEnum": "technoparks.pool_choices.MeetingKind",
+        "MeetingStatusEnum": "technoparks.pool_choices.MeetingStatus",
+        "ProposalStatusEnum": "technoparks.pool_choices.ProposalStatus",
+        "WorkPlanStatusEnum": "technoparks.pool_choices.WorkPlanStatus",
+        "DecisionOutcomeEnum": "technoparks.pool_choices.DecisionOutcome",
+        "GisFeatureEnum": ("Feature",),
+        "GisFeatureCollectionEnum": ("FeatureCollection",),
+    },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "eaeu_portal.api.schema.postprocess",
+    ],
 }
 CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[])
 CORS_URLS_REGEX = r"^/api/.*$"
+# Partner front-ends read these from cross-origin responses and send the key and conditional headers.
+CORS_EXPOSE_HEADERS = ["ETag", "Retry-After", "Location"]
+CORS_ALLOW_HEADERS = [
+    "accept",
+    "accept-language",
+    "content-type",
+    "if-none-match",
+    "x-api-key",
+    "x-csrftoken",
+]
+# Session cookies stay first-party: partner front-ends authenticate with keys.
+CORS_ALLOW_CREDENTIALS = False
+
+# API-specific settings.
+API_KEY_HEADER = "X-API-Key"
+API_PAGE_SIZE = 50
+API_MAX_PAGE_SIZE = env.int("API_MAX_PAGE_SIZE", default=500)
+API_GEOJSON_PAGE_SIZE = 1000
+API_GEOJSON_MAX_PAGE_SIZE = env.int("API_GEOJSON_MAX_PAGE_SIZE", default=10000)
+# Requests per period ("N/second|minute|hour|day"); a key may carry its own rate. None switches a limit off.
+API_THROTTLE_RATES = {
+    "anon": env("API_THROTTLE_ANON", default="60/minute"),
+    "user": env("API_THROTTLE_USER", default="600/minute"),
+    "api_key": env("API_THROTTLE_KEY", default="1200/minute"),
+}
 
 # --- Security headers (strict in every mode; production adds HTTPS) -----------
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -1,0 +1,1 @@
+"""The cross-cluster matching index: suggested partners for every published cluster, with the reasons."""

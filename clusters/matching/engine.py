@@ -1,0 +1,590 @@
+"""The matching maths, free of the database: sparse feature matrices per component and a top-k of their scores.
+
+Every component is a product of two sparse matrices, so one block of clusters is scored against all others in a
+few sparse multiplications, and the top k per row is picked by one sort of the non-zero scores. Nothing loops in
+Python over pairs of clusters; the loops below run once per cluster to lay out its features.
+
+Each score is symmetric (score(a, b) == score(b, a)): the incremental update relies on it to find the clusters
+whose lists a changed cluster enters or leaves from that cluster's own row.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.decomposition import TruncatedSVD
+from sklearn.feature_extraction.text import TfidfVectorizer
+from threadpoolctl import threadpool_limits
+
+COMPONENTS = ("sector", "technology", "value_chain", "text", "members")
+
+# A shared division counts fully; sharing only the section counts as a neighbour with this weight.
+SECTION_WEIGHT = 0.6
+SECONDARY_SECTOR_WEIGHT = 0.6
+# A technology also counts towards its priority and area, with this weight per level up.
+PRIORITY_ANCESTOR_DECAY = 0.5
+# Character n-grams inside word boundaries match across Russian, Kazakh and English texts without a language model
+# (and the many loanwords of technology: "нанотехнологии", "nanotechnology").
+TEXT_NGRAM_RANGE = (3, 5)
+# N-grams found in more than this share of descriptions ("ция", "tion", "кластер") say nothing about fit; the cut
+# only makes sense once there are enough descriptions to call anything common.
+TEXT_MAX_DF = 0.3
+TEXT_MAX_DF_MIN_DOCUMENTS = 50
+# Text similarities below this are noise between unrelated texts in the same script; dropping them keeps the
+# score matrices sparse.
+TEXT_FLOOR = 0.08
+TEXT_MAX_FEATURES = 30_000
+# Descriptions are compared in a latent space of this many dimensions (truncated SVD of the n-gram TF-IDF matrix):
+# a dense block product is far faster than a sparse one whose result is dense anyway, and bilingual descriptions
+# tie Russian and English n-grams of the same terms together.
+TEXT_DIMENSIONS = 128
+TEXT_SVD_ITERATIONS = 3
+# Rows scored at once: BLOCK_ROWS × clusters float32 values per component are held in memory.
+BLOCK_ROWS = 512
+STATE_FORMAT = 2
+
+
+@dataclass(frozen=True)
+class Taxonomy:
+    """The reference trees the features live in: NACE sectors, S&T priorities, and the value-chain table."""
+
+    sector_codes: tuple[str, ...]
+    sector_sections: tuple[str, ...]
+    priority_ids: tuple[int, ...] = ()
+    priority_parents: tuple[int, ...] = ()
+    value_chains: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass
+class ClusterFeatures:
+    """What the engine knows of one cluster (or of a free-text need or a technopark's residents)."""
+
+    id: int
+    country_id: int | None = None
+    accepts_suggestions: bool = True
+    primary_sector: str | None = None
+    secondary_sectors: tuple[str, ...] = ()
+    priorities: tuple[int, ...] = ()
+    # One entry per (member, sector) link, so a sector that many members work in weighs more.
+    member_sectors: tuple[str, ...] = ()
+    text: str = ""
+
+
+@dataclass
+class Suggestions:
+    """A block of top-k results, one entry per (cluster, partner) pair, as parallel arrays."""
+
+    cluster_ids: np.ndarray
+    partner_ids: np.ndarray
+    scores: np.ndarray
+    components: dict[str, np.ndarray] = field(default_factory=dict)
+
+    def __len__(self) -> int:
+        return len(self.cluster_ids)
+
+    def for_cluster(self, cluster_id: int) -> Suggestions:
+        mask = self.cluster_ids == cluster_id
+        return Suggestions(
+            self.cluster_ids[mask],
+            self.partner_ids[mask],
+            self.scores[mask],
+            {name: values[mask] for name, values in self.components.items()},
+        )
+
+
+def _normalise_rows(matrix: sp.csr_matrix) -> sp.csr_matrix:
+    norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
+    norms[norms == 0] = 1.0
+    return sp.csr_matrix(sp.diags((1.0 / norms).astype(np.float32)) @ matrix, dtype=np.float32)
+
+
+def _csr(rows: list[int], cols: list[int], values: list[float], shape: tuple[int, int]) -> sp.csr_matrix:
+    # Duplicates (a code reached through two paths) keep the largest weight, not their sum.
+    if not rows:
+        return sp.csr_matrix(shape, dtype=np.float32)
+    coo = np.array([rows, cols], dtype=np.int64)
+    weights = np.asarray(values, dtype=np.float32)
+    order = np.lexsort((-weights, coo[1], coo[0]))
+    coo, weights = coo[:, order], weights[order]
+    first = np.ones(len(weights), dtype=bool)
+    first[1:] = (coo[0, 1:] != coo[0, :-1]) | (coo[1, 1:] != coo[1, :-1])
+    return sp.csr_matrix((weights[first], (coo[0, first], coo[1, first])), shape=shape, dtype=np.float32)
+
+
+class Vocabulary:
+    """The columns of every feature matrix, fixed when a version is built so later rows line up with it."""
+
+    def __init__(
+        self,
+        taxonomy: Taxonomy,
+        text_terms: Sequence[str] | None = None,
+        text_idf=None,
+        text_components: np.ndarray | None = None,
+    ):
+        self.taxonomy = taxonomy
+        self.sector_index = {code: i for i, code in enumerate(taxonomy.sector_codes)}
+        self.section_column = np.array(
+            [
+                self.sector_index.get(section, -1) if section != code else -1
+                for code, section in zip(taxonomy.sector_codes, taxonomy.sector_sections, strict=True)
+            ],
+            dtype=np.int64,
+        )
+        self.priority_index = {pk: i for i, pk in enumerate(taxonomy.priority_ids)}
+        self.priority_parent_column = np.array(
+            [self.priority_index.get(parent, -1) for parent in taxonomy.priority_parents], dtype=np.int64
+        )
+        size = len(taxonomy.sector_codes)
+        pairs = [
+            (self.sector_index[a], self.sector_index[b])
+            for a, b in taxonomy.value_chains
+            if a in self.sector_index and b in self.sector_index and a != b
+        ]
+        rows = [a for a, b in pairs] + [b for a, b in pairs]
+        cols = [b for a, b in pairs] + [a for a, b in pairs]
+        # Either direction makes two clusters complementary: the supplier needs customers and the other way round.
+        self.value_chain = _csr(rows, cols, [1.0] * len(rows), (size, size))
+        self.vectorizer: TfidfVectorizer | None = None
+        # Rows of the projection from n-gram space to the latent text space; None keeps the n-grams themselves.
+        self.text_components = None if text_components is None else np.asarray(text_components, dtype=np.float32)
+        if text_terms is not None:
+            self.vectorizer = self._new_vectorizer(vocabulary={term: i for i, term in enumerate(text_terms)})
+            self.vectorizer.idf_ = np.asarray(text_idf, dtype=np.float64)
+
+    @staticmethod
+    def _new_vectorizer(**options) -> TfidfVectorizer:
+        return TfidfVectorizer(
+            analyzer="char_wb",
+            ngram_range=TEXT_NGRAM_RANGE,
+            lowercase=True,
+            sublinear_tf=True,
+            dtype=np.float32,
+            **options,
+        )
+
+    def fit_text(self, texts: Sequence[str]) -> np.ndarray:
+        """Fit the n-gram vocabulary and the latent space on the indexed descriptions; their dense vectors."""
+        many = len(texts) >= TEXT_MAX_DF_MIN_DOCUMENTS
+        options = {"max_features": TEXT_MAX_FEATURES, "min_df": 2 if many else 1}
+        if many:
+            options["max_df"] = TEXT_MAX_DF
+        self.vectorizer = self._new_vectorizer(**options)
+        try:
+            tfidf = sp.csr_matrix(self.vectorizer.fit_transform(texts), dtype=np.float32)
+        except ValueError:
+            # No description has a usable n-gram: the text component is empty for this build.
+            self.vectorizer = self._new_vectorizer(vocabulary={"   ": 0})
+            self.vectorizer.idf_ = np.ones(1)
+            tfidf = sp.csr_matrix((len(texts), 1), dtype=np.float32)
+        # Fitting keeps every discarded n-gram for introspection only; it is large and never needed again.
+        self.vectorizer.stop_words_ = None
+        documents, terms = tfidf.shape
+        if terms <= TEXT_DIMENSIONS:
+            self.text_components = None
+            return tfidf.toarray()
+        if documents <= TEXT_DIMENSIONS:
+            # Few documents: their own span is exact, so dot products between them are kept as they are.
+            _, _, vt = np.linalg.svd(tfidf.toarray(), full_matrices=False)
+            self.text_components = vt.astype(np.float32)
+        else:
+            svd = TruncatedSVD(TEXT_DIMENSIONS, n_iter=TEXT_SVD_ITERATIONS, random_state=0)
+            svd.fit(tfidf)
+            self.text_components = svd.components_.astype(np.float32)
+        return np.asarray(tfidf @ self.text_components.T, dtype=np.float32)
+
+    def text_vectors(self, texts: Sequence[str]) -> np.ndarray:
+        tfidf = sp.csr_matrix(self.vectorizer.transform(list(texts)), dtype=np.float32)
+        if self.text_components is None:
+            return tfidf.toarray()
+        return np.asarray(tfidf @ self.text_components.T, dtype=np.float32)
+
+    # Sectors: the codes themselves for value chains; the codes and their sections for similarity.
+    def _sector_entries(self, features: Sequence[ClusterFeatures], *, closure: bool, members: bool):
+        rows, cols, values = [], [], []
+        for row, item in enumerate(features):
+            if members:
+                counts: dict[str, int] = {}
+                for code in item.member_sectors:
+                    counts[code] = counts.get(code, 0) + 1
+                weighted = [(code, 1.0 + float(np.log(count))) for code, count in counts.items()]
+            else:
+                weighted = [(code, SECONDARY_SECTOR_WEIGHT) for code in item.secondary_sectors]
+                if item.primary_sector:
+                    weighted.append((item.primary_sector, 1.0))
+            for code, weight in weighted:
+                column = self.sector_index.get(code)
+                if column is None:
+                    continue
+                rows.append(row)
+                cols.append(column)
+                values.append(weight)
+                if closure and self.section_column[column] >= 0:
+                    rows.append(row)
+                    cols.append(int(self.section_column[column]))
+                    values.append(weight * SECTION_WEIGHT)
+        return rows, cols, values
+
+    def sector_matrix(self, features: Sequence[ClusterFeatures], *, members: bool = False) -> sp.csr_matrix:
+        shape = (len(features), len(self.taxonomy.sector_codes))
+        return _normalise_rows(_csr(*self._sector_entries(features, closure=True, members=members), shape))
+
+    def own_sector_matrix(self, features: Sequence[ClusterFeatures]) -> sp.csr_matrix:
+        shape = (len(features), len(self.taxonomy.sector_codes))
+        return _normalise_rows(_csr(*self._sector_entries(features, closure=False, members=False), shape))
+
+    def priority_matrix(self, features: Sequence[ClusterFeatures]) -> sp.csr_matrix:
+        rows, cols, values = [], [], []
+        for row, item in enumerate(features):
+            for pk in item.priorities:
+                column, weight = self.priority_index.get(pk, -1), 1.0
+                # The taxonomy is three levels deep; the bound guards against a cycle in bad data.
+                for _level in range(4):
+                    if column < 0:
+                        break
+                    rows.append(row)
+                    cols.append(column)
+                    values.append(weight)
+                    column, weight = int(self.priority_parent_column[column]), weight * PRIORITY_ANCESTOR_DECAY
+        return _normalise_rows(_csr(rows, cols, values, (len(features), len(self.taxonomy.priority_ids))))
+
+    def sparse_matrices(self, features: Sequence[ClusterFeatures]) -> dict[str, sp.csr_matrix]:
+        return {
+            "sector": self.sector_matrix(features),
+            "technology": self.priority_matrix(features),
+            "own_sector": self.own_sector_matrix(features),
+            "members": self.sector_matrix(features, members=True),
+        }
+
+
+class EngineState:
+    """Every indexed cluster's features, with the vocabulary that laid them out.
+
+    Sectors, technologies and members' activities are kept as sparse matrices (a handful of entries per cluster);
+    descriptions as dense rows of their latent text space. Scoring works on blocks of rows: each component is one
+    matrix product of the block against all clusters, the components are weighted and summed in place, and
+    `argpartition` picks the top k of every row of the block at once.
+    """
+
+    def __init__(
+        self,
+        vocabulary: Vocabulary,
+        cluster_ids,
+        country_ids,
+        accepts,
+        sparse: dict[str, sp.csr_matrix],
+        text: np.ndarray,
+    ):
+        self.vocabulary = vocabulary
+        self.cluster_ids = np.asarray(cluster_ids, dtype=np.int64)
+        self.country_ids = np.asarray(country_ids, dtype=np.int64)
+        self.accepts = np.asarray(accepts, dtype=bool)
+        self.sparse = sparse
+        self.text = np.ascontiguousarray(text, dtype=np.float32)
+        self.position = {int(pk): i for i, pk in enumerate(self.cluster_ids.tolist())}
+        self._right: dict[str, np.ndarray] | None = None
+
+    def __len__(self) -> int:
+        return len(self.cluster_ids)
+
+    @classmethod
+    def build(cls, features: Sequence[ClusterFeatures], taxonomy: Taxonomy) -> EngineState:
+        vocabulary = Vocabulary(taxonomy)
+        text = vocabulary.fit_text([f.text for f in features])
+        return cls(vocabulary, *_identity(features), vocabulary.sparse_matrices(features), text)
+
+    @property
+    def right(self) -> dict[str, np.ndarray]:
+        """The dense column side of every component, built once per state."""
+        if self._right is None:
+            self._right = {
+                "sector": self.sparse["sector"].toarray(),
+                "technology": self.sparse["technology"].toarray(),
+                "value_chain": self.sparse["own_sector"].toarray(),
+                "text": self.text,
+                "members": self.sparse["members"].toarray(),
+            }
+        return self._right
+
+    def left(self, positions: np.ndarray) -> dict[str, np.ndarray]:
+        right = self.right
+        left = {name: right[name][positions] for name in ("sector", "technology", "text", "members")}
+        left["value_chain"] = (self.sparse["own_sector"][positions] @ self.vocabulary.value_chain).toarray()
+        return left
+
+    def replace(self, changed: Sequence[ClusterFeatures], removed_ids: Iterable[int] = ()) -> EngineState:
+        """A copy with the changed clusters' rows recomputed (appended when new) and the removed ones dropped."""
+        drop = {f.id for f in changed} | {int(pk) for pk in removed_ids}
+        keep = np.array([pk not in drop for pk in self.cluster_ids.tolist()], dtype=bool)
+        ids, countries, accepts = _identity(changed)
+        new = self.vocabulary.sparse_matrices(changed)
+        sparse = {
+            name: sp.csr_matrix(sp.vstack([matrix[keep], new[name]], format="csr"), dtype=np.float32)
+            for name, matrix in self.sparse.items()
+        }
+        text = np.vstack([self.text[keep], self.vocabulary.text_vectors([f.text for f in changed])])
+        return EngineState(
+            self.vocabulary,
+            np.concatenate([self.cluster_ids[keep], ids]),
+            np.concatenate([self.country_ids[keep], countries]),
+            np.concatenate([self.accepts[keep], accepts]),
+            sparse,
+            text,
+        )
+
+    # --- Scoring ---------------------------------------------------------------------------
+    def block_scores(
+        self, left: dict[str, np.ndarray], left_countries, *, weights: dict[str, float], same_country_factor: float
+    ) -> np.ndarray:
+        """The weighted total of every left row against every cluster, home partners discounted."""
+        right = self.right
+        rows = len(left_countries)
+        total = np.zeros((rows, len(self)), dtype=np.float32)
+        weight_sum = sum(weights.values())
+        for name in COMPONENTS:
+            if not weights.get(name):
+                continue
+            product = left[name] @ right[name].T
+            _transform(name, product)
+            product *= np.float32(weights[name] / weight_sum)
+            total += product
+        left_countries = np.asarray(left_countries, dtype=np.int64)
+        same = (left_countries[:, None] == self.country_ids[None, :]) & (left_countries[:, None] >= 0)
+        total[same] *= np.float32(same_country_factor)
+        return total
+
+    def top_k(
+        self,
+        left: dict[str, np.ndarray],
+        *,
+        left_ids,
+        left_countries,
+        k: int,
+        min_score: float,
+        weights: dict[str, float],
+        same_country_factor: float,
+        only_countries: Sequence[int] | None = None,
+    ) -> Suggestions:
+        """The k best partners for each left row among the clusters that accept suggestions."""
+        left_ids = np.asarray(left_ids, dtype=np.int64)
+        left_countries = np.asarray(left_countries, dtype=np.int64)
+        blocked = ~self.accepts
+        if only_countries is not None:
+            blocked |= ~np.isin(self.country_ids, np.asarray(list(only_countries), dtype=np.int64))
+        blocked_columns = np.flatnonzero(blocked)
+        parts = []
+        for start in range(0, len(left_ids), BLOCK_ROWS):
+            block = slice(start, start + BLOCK_ROWS)
+            block_left = {name: matrix[block] for name, matrix in left.items()}
+            total = self.block_scores(
+                block_left, left_countries[block], weights=weights, same_country_factor=same_country_factor
+            )
+            total[:, blocked_columns] = 0
+            own = np.array([self.position.get(int(pk), -1) for pk in left_ids[block].tolist()], dtype=np.int64)
+            has_own = own >= 0
+            total[np.flatnonzero(has_own), own[has_own]] = 0
+            rows, cols, scores = _top_k_dense(total, k, min_score)
+            parts.append((rows + start, cols, scores))
+        rows = np.concatenate([p[0] for p in parts]) if parts else np.zeros(0, dtype=np.int64)
+        cols = np.concatenate([p[1] for p in parts]) if parts else np.zeros(0, dtype=np.int64)
+        scores = np.concatenate([p[2] for p in parts]) if parts else np.zeros(0, dtype=np.float32)
+        right = self.right
+        components = {}
+        for name in COMPONENTS:
+            # The pair's own dot product: cheaper than keeping every component's block in memory.
+            values = np.einsum("ij,ij->i", left[name][rows], right[name][cols]) if len(rows) else np.zeros(0)
+            _transform(name, values)
+            components[name] = values.astype(np.float64)
+        return Suggestions(
+            cluster_ids=left_ids[rows],
+            partner_ids=self.cluster_ids[cols],
+            scores=np.clip(scores, 0.0, 1.0).astype(np.float64),
+            components=components,
+        )
+
+    def top_k_for_positions(
+        self, positions, *, k: int, min_score: float, weights: dict[str, float], same_country_factor: float
+    ) -> Suggestions:
+        positions = np.asarray(positions, dtype=np.int64)
+        return self.top_k(
+            self.left(positions),
+            left_ids=self.cluster_ids[positions],
+            left_countries=self.country_ids[positions],
+            k=k,
+            min_score=min_score,
+            weights=weights,
+            same_country_factor=same_country_factor,
+        )
+
+    def left_for_features(self, features: Sequence[ClusterFeatures]) -> dict[str, np.ndarray]:
+        """Left rows for profiles outside the index: a free-text need or a technopark's residents."""
+        sparse = self.vocabulary.sparse_matrices(features)
+        return {
+            "sector": sparse["sector"].toarray(),
+            "technology": sparse["technology"].toarray(),
+            "value_chain": (sparse["own_sector"] @ self.vocabulary.value_chain).toarray(),
+            "text": self.vocabulary.text_vectors([f.text for f in features]),
+            "members": sparse["members"].toarray(),
+        }
+
+    # --- Storage ---------------------------------------------------------------------------
+    def to_bytes(self) -> bytes:
+        vocabulary, taxonomy = self.vocabulary, self.vocabulary.taxonomy
+        vectorizer = vocabulary.vectorizer
+        arrays = {
+            "format": np.array([STATE_FORMAT]),
+            "cluster_ids": self.cluster_ids,
+            "country_ids": self.country_ids,
+            "accepts": self.accepts,
+            "text": self.text,
+            "sector_codes": np.array(taxonomy.sector_codes, dtype="U10"),
+            "sector_sections": np.array(taxonomy.sector_sections, dtype="U10"),
+            "priority_ids": np.array(taxonomy.priority_ids, dtype=np.int64),
+            "priority_parents": np.array(taxonomy.priority_parents, dtype=np.int64),
+            "value_chains": np.array(taxonomy.value_chains, dtype="U10").reshape(-1, 2),
+            "text_terms": np.array(sorted(vectorizer.vocabulary_, key=vectorizer.vocabulary_.get), dtype="U10"),
+            "text_idf": vectorizer.idf_,
+        }
+        if vocabulary.text_components is not None:
+            arrays["text_components"] = vocabulary.text_components
+        for name, matrix in self.sparse.items():
+            arrays[f"{name}.data"] = matrix.data
+            arrays[f"{name}.indices"] = matrix.indices
+            arrays[f"{name}.indptr"] = matrix.indptr
+            arrays[f"{name}.shape"] = np.array(matrix.shape)
+        buffer = io.BytesIO()
+        np.savez(buffer, **arrays)
+        return buffer.getvalue()
+
+    @classmethod
+    def from_bytes(cls, blob: bytes) -> EngineState:
+        with np.load(io.BytesIO(blob), allow_pickle=False) as arrays:
+            if int(arrays["format"][0]) != STATE_FORMAT:
+                raise ValueError("the stored matching state has another format; rebuild the index")
+            taxonomy = Taxonomy(
+                sector_codes=tuple(arrays["sector_codes"].tolist()),
+                sector_sections=tuple(arrays["sector_sections"].tolist()),
+                priority_ids=tuple(arrays["priority_ids"].tolist()),
+                priority_parents=tuple(arrays["priority_parents"].tolist()),
+                value_chains=tuple(tuple(pair) for pair in arrays["value_chains"].tolist()),
+            )
+            components = arrays["text_components"] if "text_components" in arrays.files else None
+            vocabulary = Vocabulary(taxonomy, arrays["text_terms"].tolist(), arrays["text_idf"], components)
+            names = {key.split(".")[0] for key in arrays.files if "." in key}
+            sparse = {
+                name: sp.csr_matrix(
+                    (arrays[f"{name}.data"], arrays[f"{name}.indices"], arrays[f"{name}.indptr"]),
+                    shape=tuple(arrays[f"{name}.shape"].tolist()),
+                )
+                for name in names
+            }
+            return cls(
+                vocabulary, arrays["cluster_ids"], arrays["country_ids"], arrays["accepts"], sparse, arrays["text"]
+            )
+
+
+def limit_threads(threads: int) -> None:
+    """Cap the BLAS threads of this process; small products pay more for waking threads than they gain."""
+    threadpool_limits(limits=max(1, threads), user_api="blas")
+
+
+def _transform(name: str, values: np.ndarray) -> None:
+    """Bound each component to [0, 1] in place; faint text likeness between unrelated texts counts as none."""
+    if name == "text":
+        values[values < TEXT_FLOOR] = 0
+    np.minimum(values, 1.0, out=values)
+    np.maximum(values, 0.0, out=values)
+
+
+def _identity(features: Sequence[ClusterFeatures]):
+    return (
+        np.array([f.id for f in features], dtype=np.int64),
+        np.array([f.country_id if f.country_id is not None else -1 for f in features], dtype=np.int64),
+        np.array([f.accepts_suggestions for f in features], dtype=bool),
+    )
+
+
+def _top_k_dense(total: np.ndarray, k: int, min_score: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The k largest entries of each row at or above min_score, best first; ties go to the lower column.
+
+    `argpartition` finds each row's k-th value in linear time; every entry reaching it is then taken and ranked, so
+    which of several equal scores makes the list never depends on the partition's internal order.
+    """
+    rows_count, columns = total.shape
+    if not rows_count or not columns or k <= 0:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, np.zeros(0, dtype=np.float32)
+    if columns > k:
+        kth = np.partition(total, columns - k, axis=1)[:, columns - k]
+    else:
+        kth = total.min(axis=1)
+    floor = np.maximum(kth, np.float32(min_score))
+    rows, cols = np.nonzero((total >= floor[:, None]) & (total > 0))
+    values = total[rows, cols]
+    order = np.lexsort((cols, -values, rows))
+    rows, cols, values = rows[order], cols[order], values[order]
+    starts = np.searchsorted(rows, np.arange(rows_count))
+    keep = np.arange(len(rows)) - starts[rows] < k
+    return rows[keep], cols[keep], values[keep]
+
+
+# --- Reasons --------------------------------------------------------------------------------
+@dataclass
+class Explanation:
+    """The concrete overlaps behind a pair's component scores, as codes and ids for the page to name."""
+
+    shared_sectors: list[str] = field(default_factory=list)
+    adjacent_sections: list[str] = field(default_factory=list)
+    complementary: list[tuple[str, str]] = field(default_factory=list)
+    shared_priorities: list[int] = field(default_factory=list)
+    related_priorities: list[int] = field(default_factory=list)
+    shared_member_sectors: list[str] = field(default_factory=list)
+
+
+def explain(a: ClusterFeatures, b: ClusterFeatures, taxonomy: Taxonomy) -> Explanation:
+    """Which sectors, chains, priorities and member activities two clusters have in common, strongest first."""
+    section_of = dict(zip(taxonomy.sector_codes, taxonomy.sector_sections, strict=True))
+    parent_of = dict(zip(taxonomy.priority_ids, taxonomy.priority_parents, strict=True))
+    chains = set(taxonomy.value_chains)
+
+    def codes(item):
+        return [code for code in [item.primary_sector, *item.secondary_sectors] if code]
+
+    a_codes, b_codes = codes(a), codes(b)
+    shared = [code for code in a_codes if code in set(b_codes)]
+    shared_sections = {section_of.get(code) for code in shared}
+    a_sections = {section_of.get(code, code) for code in a_codes}
+    adjacent = sorted({section_of.get(code, code) for code in b_codes} & a_sections - shared_sections - {None})
+    complementary = [(s, c) for s in a_codes for c in b_codes if (s, c) in chains]
+    complementary += [(s, c) for s in b_codes for c in a_codes if (s, c) in chains and (s, c) not in complementary]
+
+    def ancestors(pk):
+        seen = []
+        parent = parent_of.get(pk)
+        while parent and parent not in seen and len(seen) < 4:
+            seen.append(parent)
+            parent = parent_of.get(parent)
+        return seen
+
+    shared_priorities = [pk for pk in a.priorities if pk in set(b.priorities)]
+    a_up = {up for pk in a.priorities for up in [pk, *ancestors(pk)]}
+    b_up = {up for pk in b.priorities for up in [pk, *ancestors(pk)]}
+    covered = {up for pk in shared_priorities for up in [pk, *ancestors(pk)]}
+    # The nearest common ancestors only: "shares the area ICT" is not repeated under "shares the priority AI".
+    common = (a_up & b_up) - covered
+    related = sorted(pk for pk in common if not any(pk in ancestors(other) for other in common if other != pk))
+
+    a_members = {code: a.member_sectors.count(code) for code in set(a.member_sectors)}
+    b_members = set(b.member_sectors)
+    member_overlap = sorted((code for code in a_members if code in b_members), key=lambda c: (-a_members[c], c))
+    return Explanation(
+        shared_sectors=shared,
+        adjacent_sections=adjacent,
+        complementary=complementary,
+        shared_priorities=shared_priorities,
+        related_priorities=related,
+        shared_member_sectors=member_overlap[:5],
+    )

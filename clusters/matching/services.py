@@ -1,0 +1,376 @@
+"""Writes of the matching index: versions built beside the live one and switched in one transaction, chunked
+work that any worker can take or redo, and incremental updates of changed clusters."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from datetime import timedelta
+from functools import partial
+
+import numpy as np
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from clusters.models import (
+    MatchingClusterState,
+    MatchingIndexChunk,
+    MatchingIndexVersion,
+    PartnerSuggestion,
+)
+from eaeu_portal.outbox import enqueue
+
+from . import conf, selectors
+from .choices import MatchingIndexStatus
+from .engine import COMPONENTS, EngineState, Suggestions, limit_threads
+
+logger = logging.getLogger(__name__)
+limit_threads(conf.blas_threads())
+
+# Advisory-lock namespace of incremental writers: one at a time per version, so two batches never interleave the
+# delete-and-upsert of the same list.
+INCREMENTAL_LOCK_NAMESPACE = 7_301
+
+
+class MatchingRebuildRunning(Exception):
+    """Raised when a rebuild is asked for while another one is still making progress."""
+
+    def __init__(self, version: MatchingIndexVersion | None):
+        self.version = version
+        super().__init__(_("A rebuild of the matching index is already running."))
+
+
+# --- Starting a rebuild ---------------------------------------------------------------------
+def matching_rebuild_start(*, requested_by=None, dispatch: bool = True) -> MatchingIndexVersion:
+    """Open a new building version and enqueue its build after commit; refuse while another build is alive.
+
+    A build whose worker died (no progress for MATCHING_REBUILD_STALE_AFTER seconds) is marked failed first, so
+    the next run replaces it; the live index is untouched either way.
+    """
+    from clusters import tasks
+
+    with transaction.atomic():
+        _abandon_stale_builds()
+        try:
+            with transaction.atomic():
+                version = MatchingIndexVersion.objects.create(
+                    status=MatchingIndexStatus.BUILDING,
+                    requested_by=requested_by,
+                    heartbeat_at=timezone.now(),
+                    chunk_size=conf.chunk_size(),
+                    parameters=current_parameters(),
+                )
+        except IntegrityError:
+            running = MatchingIndexVersion.objects.filter(status=MatchingIndexStatus.BUILDING).defer("state").first()
+            raise MatchingRebuildRunning(running) from None
+        if dispatch:
+            transaction.on_commit(lambda: enqueue(tasks.matching_rebuild_prepare, version.pk))
+    return version
+
+
+def current_parameters() -> dict:
+    return {
+        "top_k": conf.top_k(),
+        "min_score": conf.min_score(),
+        "weights": conf.weights(),
+        "same_country_factor": conf.same_country_factor(),
+    }
+
+
+def _abandon_stale_builds() -> None:
+    cutoff = timezone.now() - timedelta(seconds=conf.stale_after_seconds())
+    stale = MatchingIndexVersion.objects.select_for_update().filter(
+        status=MatchingIndexStatus.BUILDING, heartbeat_at__lt=cutoff
+    )
+    for version in stale.defer("state"):
+        logger.warning(
+            "Matching index version %s made no progress since %s; marking it failed.", version.pk, version.heartbeat_at
+        )
+        version.status = MatchingIndexStatus.FAILED
+        version.error = _("Abandoned: no progress since %(time)s.") % {"time": version.heartbeat_at.isoformat()}
+        version.finished_at = timezone.now()
+        version.save(update_fields=["status", "error", "finished_at"])
+
+
+# --- Building a version ---------------------------------------------------------------------
+def matching_version_prepare(*, version_id: int) -> int:
+    """Read every published cluster once, store the engine state with the version, and plan its chunks.
+
+    Returns the number of chunks, 0 when the version is no longer building (a redelivered or abandoned job).
+    """
+    if not _is_building(version_id):
+        return 0
+    state = EngineState.build(selectors.matching_features(), selectors.matching_taxonomy())
+    snapshot_at = timezone.now()
+    version = MatchingIndexVersion.objects.defer("state").get(pk=version_id)
+    chunks = max(1, -(-len(state) // version.chunk_size))
+    updated = MatchingIndexVersion.objects.filter(pk=version_id, status=MatchingIndexStatus.BUILDING).update(
+        state=state.to_bytes(),
+        snapshot_at=snapshot_at,
+        heartbeat_at=snapshot_at,
+        clusters_total=len(state),
+        chunks_total=chunks,
+    )
+    return chunks if updated else 0
+
+
+def matching_chunk_compute(*, version_id: int, number: int) -> int:
+    """Compute one chunk's suggestion lists and upsert them; idempotent, so a redelivered chunk changes nothing.
+
+    Returns the number of rows written, 0 when the version is no longer building.
+    """
+    version = MatchingIndexVersion.objects.defer("state").filter(pk=version_id).first()
+    if version is None or version.status != MatchingIndexStatus.BUILDING:
+        logger.info("Skipping chunk %s of matching index version %s: it is not building.", number, version_id)
+        return 0
+    state = selectors.version_state(version_id)
+    positions = np.arange(number * version.chunk_size, min(len(state), (number + 1) * version.chunk_size))
+    parameters = selectors._parameters(version)
+    found = state.top_k_for_positions(
+        positions,
+        k=parameters["top_k"],
+        min_score=parameters["min_score"],
+        weights=parameters["weights"],
+        same_country_factor=parameters["same_country_factor"],
+    )
+    with transaction.atomic():
+        locked = MatchingIndexVersion.objects.select_for_update().filter(
+            pk=version_id, status=MatchingIndexStatus.BUILDING
+        )
+        if not locked.exists():
+            return 0
+        _write_lists(version_id, state.cluster_ids[positions], found)
+        MatchingIndexChunk.objects.update_or_create(version_id=version_id, number=number)
+        locked.update(heartbeat_at=timezone.now())
+    return len(found)
+
+
+def matching_version_activate(*, version_id: int, dispatch: bool = True) -> bool:
+    """Switch readers to a fully built version in one transaction; the previous one is retired, never mixed."""
+    from clusters import tasks
+
+    with transaction.atomic():
+        version = MatchingIndexVersion.objects.select_for_update().defer("state").filter(pk=version_id).first()
+        if version is None or version.status != MatchingIndexStatus.BUILDING:
+            logger.info("Not activating matching index version %s: it is not building.", version_id)
+            return False
+        done = MatchingIndexChunk.objects.filter(version_id=version_id).count()
+        if done < version.chunks_total:
+            logger.warning(
+                "Not activating matching index version %s: %s of %s chunks done.",
+                version_id,
+                done,
+                version.chunks_total,
+            )
+            return False
+        now = timezone.now()
+        MatchingIndexVersion.objects.filter(status=MatchingIndexStatus.ACTIVE).update(
+            status=MatchingIndexStatus.RETIRED
+        )
+        version.status, version.activated_at, version.finished_at = MatchingIndexStatus.ACTIVE, now, now
+        version.save(update_fields=["status", "activated_at", "finished_at"])
+        # A change read by the snapshot is in this version; one made after it is updated against this version.
+        MatchingClusterState.objects.filter(changed_at__lt=version.snapshot_at, dirty=True).update(
+            dirty=False, indexed_at=now
+        )
+        redo = MatchingClusterState.objects.filter(changed_at__gte=version.snapshot_at).update(dirty=True)
+        if dispatch:
+            transaction.on_commit(partial(enqueue, tasks.matching_versions_cleanup))
+        if redo and dispatch:
+            transaction.on_commit(partial(enqueue, tasks.matching_update_dirty))
+    return True
+
+
+def matching_version_fail(*, version_id: int, error: str) -> None:
+    MatchingIndexVersion.objects.filter(pk=version_id, status=MatchingIndexStatus.BUILDING).update(
+        status=MatchingIndexStatus.FAILED, error=error[:2000], finished_at=timezone.now()
+    )
+
+
+def matching_versions_cleanup() -> int:
+    """Delete retired and failed versions (their suggestions go with them), keeping the newest few if configured."""
+    old = (
+        MatchingIndexVersion.objects.filter(status__in=[MatchingIndexStatus.RETIRED, MatchingIndexStatus.FAILED])
+        .order_by("-created_at")
+        .values_list("pk", flat=True)
+    )
+    doomed = list(old[conf.keep_retired_versions() :])
+    if not doomed:
+        return 0
+    # One DELETE per table: the suggestions are never loaded into memory.
+    PartnerSuggestion.objects.filter(version_id__in=doomed).delete()
+    MatchingIndexVersion.objects.filter(pk__in=doomed).delete()
+    return len(doomed)
+
+
+def matching_rebuild_inline(*, requested_by=None) -> MatchingIndexVersion:
+    """The whole rebuild in this process, chunk after chunk: for tests, benchmarks and a shell without workers."""
+    version = matching_rebuild_start(requested_by=requested_by, dispatch=False)
+    chunks = matching_version_prepare(version_id=version.pk)
+    for number in range(chunks):
+        matching_chunk_compute(version_id=version.pk, number=number)
+    matching_version_activate(version_id=version.pk, dispatch=False)
+    matching_versions_cleanup()
+    version.refresh_from_db()
+    return version
+
+
+def _is_building(version_id: int) -> bool:
+    return MatchingIndexVersion.objects.filter(pk=version_id, status=MatchingIndexStatus.BUILDING).exists()
+
+
+# --- Incremental updates --------------------------------------------------------------------
+def matching_clusters_mark_dirty(*, cluster_ids: Iterable[int], dispatch: bool = True) -> int:
+    """Mark clusters for an incremental update and enqueue it after commit."""
+    from clusters import tasks
+
+    ids = sorted({int(pk) for pk in cluster_ids if pk})
+    if not ids:
+        return 0
+    now = timezone.now()
+    MatchingClusterState.objects.bulk_create(
+        [MatchingClusterState(cluster_id=pk, dirty=True, changed_at=now) for pk in ids],
+        update_conflicts=True,
+        unique_fields=["cluster"],
+        update_fields=["dirty", "changed_at"],
+    )
+    if dispatch:
+        transaction.on_commit(partial(enqueue, tasks.matching_update_dirty))
+    return len(ids)
+
+
+def matching_clusters_reindex(*, cluster_ids: Iterable[int]) -> int:
+    """Recompute the given clusters' lists and every list they enter or leave, in the live index, in one transaction.
+
+    Clusters no longer published lose their list and leave every other. Returns the number of lists rewritten.
+    """
+    cluster_ids = sorted({int(pk) for pk in cluster_ids})
+    version = selectors.active_version()
+    if version is None or not cluster_ids:
+        return 0
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [INCREMENTAL_LOCK_NAMESPACE, version.pk])
+        if not MatchingIndexVersion.objects.filter(pk=version.pk, status=MatchingIndexStatus.ACTIVE).exists():
+            return 0
+        state = _current_state(version, cluster_ids)
+        parameters = selectors._parameters(version)
+        present = [state.position[pk] for pk in cluster_ids if pk in state.position]
+        gone = [pk for pk in cluster_ids if pk not in state.position]
+        affected = set(_lists_entered(version, state, present, parameters))
+        affected |= set(
+            PartnerSuggestion.objects.filter(version=version, partner_id__in=cluster_ids).values_list(
+                "cluster_id", flat=True
+            )
+        )
+        affected -= set(cluster_ids)
+        rows = sorted(set(present) | {state.position[pk] for pk in affected if pk in state.position})
+        found = state.top_k_for_positions(
+            np.array(rows, dtype=np.int64),
+            k=parameters["top_k"],
+            min_score=parameters["min_score"],
+            weights=parameters["weights"],
+            same_country_factor=parameters["same_country_factor"],
+        )
+        _write_lists(version.pk, state.cluster_ids[rows] if rows else np.zeros(0, dtype=np.int64), found)
+        if gone:
+            PartnerSuggestion.objects.filter(version=version, cluster_id__in=gone).delete()
+            PartnerSuggestion.objects.filter(version=version, partner_id__in=gone).delete()
+    return len(rows) + len(gone)
+
+
+def matching_update_dirty_batch(*, batch_size: int) -> tuple[int, bool]:
+    """Take up to batch_size dirty clusters no other worker holds, reindex them, clear their flags together.
+
+    Returns (clusters processed, whether dirty clusters remain).
+    """
+    with transaction.atomic():
+        ids = list(
+            MatchingClusterState.objects.select_for_update(skip_locked=True)
+            .filter(dirty=True)
+            .order_by("changed_at")
+            .values_list("cluster_id", flat=True)[:batch_size]
+        )
+        if ids:
+            matching_clusters_reindex(cluster_ids=ids)
+            MatchingClusterState.objects.filter(cluster_id__in=ids).update(dirty=False, indexed_at=timezone.now())
+    remaining = MatchingClusterState.objects.filter(dirty=True).exists()
+    return len(ids), remaining
+
+
+def _current_state(version: MatchingIndexVersion, cluster_ids: list[int]) -> EngineState:
+    """The version's stored state with every cluster changed since its snapshot read again from the database."""
+    stale = set(cluster_ids)
+    if version.snapshot_at is not None:
+        stale |= set(
+            MatchingClusterState.objects.filter(changed_at__gte=version.snapshot_at).values_list(
+                "cluster_id", flat=True
+            )
+        )
+    state = selectors.version_state(version.pk)
+    fresh = selectors.matching_features(cluster_ids=stale)
+    return state.replace(fresh, removed_ids=stale - {f.id for f in fresh})
+
+
+def _lists_entered(version, state: EngineState, present: list[int], parameters: dict) -> list[int]:
+    """Clusters whose list a changed cluster now belongs in: its score beats their current last entry."""
+    eligible = [position for position in present if state.accepts[position]]
+    if not eligible:
+        return []
+    positions = np.array(eligible, dtype=np.int64)
+    scores = state.block_scores(
+        state.left(positions),
+        state.country_ids[positions],
+        weights=parameters["weights"],
+        same_country_factor=parameters["same_country_factor"],
+    )
+    # Scores are symmetric: row c against column j is also what j would give c.
+    best = scores.max(axis=0)
+    candidates = np.flatnonzero(best >= parameters["min_score"])
+    if not len(candidates):
+        return []
+    candidate_ids = state.cluster_ids[candidates]
+    threshold = np.full(len(candidates), parameters["min_score"], dtype=np.float64)
+    index = {int(pk): i for i, pk in enumerate(candidate_ids.tolist())}
+    # One grouped query with an array parameter: thousands of candidates are common at the registry's scale.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""SELECT cluster_id, min(score) FROM {PartnerSuggestion._meta.db_table}
+                WHERE version_id = %s AND cluster_id = ANY(%s::bigint[]) GROUP BY cluster_id HAVING count(*) >= %s""",
+            [version.pk, _array(candidate_ids), parameters["top_k"]],
+        )
+        for cluster_id, lowest in cursor.fetchall():
+            threshold[index[cluster_id]] = max(lowest, parameters["min_score"])
+    return candidate_ids[best[candidates] >= threshold].tolist()
+
+
+def _write_lists(version_id: int, cluster_ids, found: Suggestions) -> None:
+    """Make the given clusters' lists exactly `found`: rows not in it are deleted, the others upserted."""
+    table = PartnerSuggestion._meta.db_table
+    columns = ["score", *(f"{name}_score" for name in COMPONENTS)]
+    cluster_ids = [int(pk) for pk in cluster_ids]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""DELETE FROM {table} AS s WHERE s.version_id = %s AND s.cluster_id = ANY(%s::bigint[])
+                AND NOT EXISTS (SELECT 1 FROM unnest(%s::bigint[], %s::bigint[]) AS n(cluster_id, partner_id)
+                                WHERE n.cluster_id = s.cluster_id AND n.partner_id = s.partner_id)""",
+            [version_id, _array(cluster_ids), _array(found.cluster_ids), _array(found.partner_ids)],
+        )
+        if not len(found):
+            return
+        values = [_array(found.scores), *(_array(found.components[name]) for name in COMPONENTS)]
+        cursor.execute(
+            f"""INSERT INTO {table} (version_id, cluster_id, partner_id, {", ".join(columns)})
+                SELECT %s, * FROM unnest(%s::bigint[], %s::bigint[], {", ".join(["%s::float8[]"] * len(columns))})
+                ON CONFLICT ON CONSTRAINT partner_suggestion_unique DO UPDATE SET
+                {", ".join(f"{column} = EXCLUDED.{column}" for column in columns)}""",
+            [version_id, _array(found.cluster_ids), _array(found.partner_ids), *values],
+        )
+
+
+def _array(values) -> str:
+    """A PostgreSQL array literal: several times faster to send than a list adapted element by element."""
+    items = values.tolist() if isinstance(values, np.ndarray) else list(values)
+    # repr() of a float is its shortest exact form, so scores arrive in the database unchanged.
+    return "{" + ",".join(map(repr, items)) + "}"

@@ -1,0 +1,177 @@
+"""The API of clusters (with members) and memberships."""
+# ruff: noqa: F811 - pytest fixtures are imported from tests.api_mixins and named as arguments
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from clusters.models import Cluster, Membership
+from clusters.tests.factories import ClusterFactory, MembershipFactory, PriorityFactory
+from directory.tests.factories import CountryFactory, DivisionFactory, OrganisationFactory, SectorFactory
+from tests.api_mixins import (  # noqa: F401 - fixtures
+    ReadEndpointChecks,
+    WriteEndpointChecks,
+    _no_throttling,
+    assert_error,
+    client_for,
+    manager,
+    other_manager,
+    results_ids,
+    staff,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+class TestClusterEndpoint(ReadEndpointChecks, WriteEndpointChecks):
+    basename = "cluster"
+    model = Cluster
+
+    def make_record(self, *, owner=None, draft=False):
+        cluster = ClusterFactory(created_by=owner, draft=draft)
+        MembershipFactory.create_batch(3, cluster=cluster)
+        return cluster
+
+    def create_payload(self, owner):
+        country = CountryFactory()
+        return {
+            "name_en": "Volga aerospace cluster",
+            "kind": "industrial",
+            "country": country.pk,
+            "location": {"type": "Point", "coordinates": list(country.boundary.centroid.coords)},
+            "primary_sector": SectorFactory(code="C").pk,
+            "technologies": [PriorityFactory().pk],
+            "founded_year": 2015,
+        }
+
+    def update_payload(self):
+        return {"founded_year": 2001, "website": "https://cluster.example.org/"}
+
+
+class TestMembershipEndpoint(ReadEndpointChecks, WriteEndpointChecks):
+    """A membership follows its cluster: its manager changes it, the public sees it once the cluster is public."""
+
+    basename = "membership"
+    model = Membership
+    publishable = False
+
+    def make_record(self, *, owner=None, draft=False):
+        return MembershipFactory(cluster=ClusterFactory(created_by=owner, draft=draft))
+
+    def create_payload(self, owner):
+        cluster = ClusterFactory(created_by=owner, draft=True)
+        return {
+            "cluster": cluster.pk,
+            "organisation": OrganisationFactory(country=cluster.country).pk,
+            "role": "anchor",
+        }
+
+    def update_payload(self):
+        return {"role": "research"}
+
+
+def test_cluster_list_shows_current_members_and_hides_draft_organisations(manager):
+    cluster = ClusterFactory()
+    current = MembershipFactory(cluster=cluster)
+    MembershipFactory(cluster=cluster, left_on="2021-01-01", joined_on="2020-01-01")
+    hidden = MembershipFactory(cluster=cluster, organisation=OrganisationFactory(draft=True, created_by=manager))
+    row = client_for().get(reverse("api:cluster-list")).json()["results"][0]
+    assert [m["organisation"]["id"] for m in row["members"]] == [current.organisation_id]
+    assert row["member_count"] == 2
+    own = client_for(manager).get(reverse("api:cluster-list")).json()["results"][0]
+    assert hidden.organisation_id in [m["organisation"]["id"] for m in own["members"]]
+
+
+def test_cluster_list_query_count_is_constant_with_members():
+    for _ in range(3):
+        MembershipFactory.create_batch(2, cluster=ClusterFactory(technologies=[PriorityFactory()]))
+    with CaptureQueriesContext(connection) as few:
+        client_for().get(reverse("api:cluster-list"), {"page_size": 1})
+    for _ in range(6):
+        MembershipFactory.create_batch(4, cluster=ClusterFactory(technologies=[PriorityFactory()]))
+    with CaptureQueriesContext(connection) as many:
+        response = client_for().get(reverse("api:cluster-list"), {"page_size": 9})
+    assert len(response.json()["results"]) == 9
+    assert len(few) == len(many)
+    assert len(many) <= 8
+
+
+def test_cluster_detail_has_indicators_and_only_public_contacts():
+    from clusters.tests.factories import ClusterIndicatorFactory, ContactPersonFactory
+
+    cluster = ClusterFactory()
+    ClusterIndicatorFactory(cluster=cluster, year=2024)
+    ContactPersonFactory(cluster=cluster, full_name="Public Person")
+    ContactPersonFactory(cluster=cluster, full_name="Private Person", is_public=False)
+    body = client_for().get(reverse("api:cluster-detail", kwargs={"pk": cluster.pk})).json()
+    assert [i["year"] for i in body["indicators"]] == [2024]
+    assert [c["full_name"] for c in body["contacts"]] == ["Public Person"]
+
+
+def test_cluster_filters_kind_founded_range_technology_and_sector_section():
+    manufacturing = SectorFactory(code="C")
+    area = PriorityFactory()
+    technology = PriorityFactory(parent=area, level="priority")
+    match = ClusterFactory(
+        kind="industrial",
+        founded_year=2010,
+        primary_sector=DivisionFactory(code="29", parent=manufacturing),
+        technologies=[technology],
+    )
+    ClusterFactory(kind="industrial", founded_year=1995, technologies=[technology])
+    ClusterFactory(kind="innovation", founded_year=2010, technologies=[technology])
+    params = {"kind": "industrial", "founded_min": 2000, "founded_max": 2020, "technology": area.code, "sector": "C"}
+    assert results_ids(client_for().get(reverse("api:cluster-list"), params)) == [match.pk]
+
+
+def test_cluster_search_uses_trigram_similarity_for_misspelt_names():
+    match = ClusterFactory(name_en="Kama innovative territorial cluster")
+    ClusterFactory(name_en="Siberian biotech")
+    assert results_ids(client_for().get(reverse("api:cluster-list"), {"q": "inovative"})) == [match.pk]
+
+
+def test_membership_of_a_public_cluster_hides_a_draft_member(manager):
+    membership = MembershipFactory(organisation=OrganisationFactory(draft=True, created_by=manager))
+    url = reverse("api:membership-detail", kwargs={"pk": membership.pk})
+    assert_error(client_for().get(url), 404)
+    assert client_for(manager).get(url).status_code == 200
+
+
+def test_manager_cannot_add_members_to_someone_elses_cluster(manager, other_manager):
+    cluster = ClusterFactory(created_by=other_manager, draft=True)
+    published = ClusterFactory(created_by=other_manager)
+    organisation = OrganisationFactory()
+    url = reverse("api:membership-list")
+    hidden = client_for(manager).post(url, {"cluster": cluster.pk, "organisation": organisation.pk}, format="json")
+    assert_error(hidden, 400, "invalid", "cluster")
+    response = client_for(manager).post(url, {"cluster": published.pk, "organisation": organisation.pk}, format="json")
+    assert_error(response, 403, "permission_denied")
+    assert not Membership.objects.filter(organisation=organisation).exists()
+
+
+def test_duplicate_current_membership_is_a_400_from_the_model_rule(manager):
+    membership = MembershipFactory(cluster=ClusterFactory(created_by=manager, draft=True))
+    payload = {"cluster": membership.cluster_id, "organisation": membership.organisation_id}
+    body = assert_error(client_for(manager).post(reverse("api:membership-list"), payload, format="json"), 400)
+    assert "already a member" in str(body["fields"])
+    assert Membership.objects.count() == 1
+
+
+def test_specialised_organisation_must_be_a_member(manager):
+    cluster = ClusterFactory(created_by=manager, draft=True)
+    outsider = OrganisationFactory()
+    url = reverse("api:cluster-detail", kwargs={"pk": cluster.pk})
+    response = client_for(manager).patch(url, {"specialised_organisation": outsider.pk}, format="json")
+    assert_error(response, 400, "invalid", "specialised_organisation")
+    member = MembershipFactory(cluster=cluster).organisation
+    response = client_for(manager).patch(url, {"specialised_organisation": member.pk}, format="json")
+    assert response.json()["specialised_organisation"]["id"] == member.pk
+
+
+def test_cluster_geojson_lists_visible_located_clusters():
+    shown = ClusterFactory()
+    ClusterFactory(draft=True)
+    body = client_for().get(reverse("api:cluster-geojson"), {"kind": "innovation"}).json()
+    assert [f["id"] for f in body["features"]] == [shown.pk]
+    assert set(body["features"][0]["properties"]) == {"url", "name", "kind"}

@@ -1,0 +1,212 @@
+"""The matching maths on hand-made features: no database."""
+
+import numpy as np
+import pytest
+
+from clusters.matching.engine import ClusterFeatures, EngineState, Taxonomy, _top_k_dense, explain
+
+WEIGHTS = {"sector": 0.30, "technology": 0.20, "value_chain": 0.15, "text": 0.20, "members": 0.15}
+
+# Sections C (manufacturing) and J (information); divisions under them. Priorities: area 1 → priority 2 →
+# technologies 3 and 4; area 10 → priority 11.
+TAXONOMY = Taxonomy(
+    sector_codes=("C", "J", "20", "22", "26", "27", "28", "29", "62"),
+    sector_sections=("C", "J", "C", "C", "C", "C", "C", "C", "J"),
+    priority_ids=(1, 2, 3, 4, 10, 11),
+    priority_parents=(0, 1, 2, 2, 0, 10),
+    value_chains=(("27", "29"), ("20", "22")),
+)
+
+
+def features(pk, **kwargs):
+    return ClusterFeatures(id=pk, country_id=kwargs.pop("country", pk), **kwargs)
+
+
+def top(state, pk, k=5, min_score=0.0, factor=1.0, weights=None):
+    found = state.top_k_for_positions(
+        [state.position[pk]], k=k, min_score=min_score, weights=weights or WEIGHTS, same_country_factor=factor
+    )
+    return dict(zip(found.partner_ids.tolist(), found.scores.tolist(), strict=True)), found
+
+
+def test_same_division_scores_higher_than_same_section_only():
+    state = EngineState.build(
+        [features(1, primary_sector="26"), features(2, primary_sector="26"), features(3, primary_sector="28")],
+        TAXONOMY,
+    )
+    scores, found = top(state, 1, weights={"sector": 1})
+    assert scores[2] == pytest.approx(1.0)
+    assert 0 < scores[3] < 0.5
+    assert found.components["sector"][0] == pytest.approx(1.0)
+
+
+def test_a_technology_shares_its_priority_with_a_sibling_but_less_than_itself():
+    state = EngineState.build(
+        [
+            features(1, priorities=(3,)),
+            features(2, priorities=(3,)),
+            features(3, priorities=(4,)),
+            features(4, priorities=(11,)),
+        ],
+        TAXONOMY,
+    )
+    scores, _ = top(state, 1, weights={"technology": 1})
+    assert scores[2] == pytest.approx(1.0)
+    assert 0 < scores[3] < scores[2]
+    assert 4 not in scores
+
+
+def test_value_chain_pairs_make_supplier_and_customer_complementary_in_both_directions():
+    state = EngineState.build(
+        [features(1, primary_sector="27"), features(2, primary_sector="29"), features(3, primary_sector="62")],
+        TAXONOMY,
+    )
+    supplier, _ = top(state, 1, weights={"value_chain": 1})
+    customer, _ = top(state, 2, weights={"value_chain": 1})
+    assert supplier == {2: pytest.approx(1.0)}
+    assert customer == {1: pytest.approx(1.0)}
+
+
+def test_descriptions_match_across_english_and_russian_through_shared_terms():
+    texts = {
+        1: "Nanotechnology and photonics cluster: lasers, optical fibre, нанотехнологии и фотоника",
+        2: "Кластер фотоники и нанотехнологий: лазеры, оптическое волокно",
+        3: "Dairy farming, grain and meat processing for the regional food market",
+    }
+    state = EngineState.build([features(pk, text=text) for pk, text in texts.items()], TAXONOMY)
+    scores, _ = top(state, 1, weights={"text": 1})
+    assert scores.get(2, 0) > scores.get(3, 0)
+    assert scores[2] > 0.1
+
+
+def test_members_activities_count_by_how_many_members_share_them():
+    state = EngineState.build(
+        [
+            features(1, member_sectors=("62", "62", "62", "26")),
+            features(2, member_sectors=("62",)),
+            features(3, member_sectors=("26",)),
+        ],
+        TAXONOMY,
+    )
+    scores, _ = top(state, 1, weights={"members": 1})
+    assert scores[2] > scores[3] > 0
+
+
+def test_scores_are_symmetric_and_within_zero_and_one():
+    rng = np.random.default_rng(3)
+    codes = ["20", "22", "26", "27", "28", "29", "62"]
+    items = [
+        features(
+            pk,
+            country=pk % 3,
+            primary_sector=str(rng.choice(codes)),
+            secondary_sectors=(str(rng.choice(codes)),),
+            priorities=(int(rng.choice([3, 4, 11])),),
+            member_sectors=tuple(rng.choice(codes, 4).tolist()),
+            text=f"cluster {pk} {' '.join(rng.choice(['laser', 'chemistry', 'software', 'metal'], 3))}",
+        )
+        for pk in range(1, 31)
+    ]
+    state = EngineState.build(items, TAXONOMY)
+    scores = state.block_scores(state.left(np.arange(30)), state.country_ids, weights=WEIGHTS, same_country_factor=0.6)
+    assert np.allclose(scores, scores.T, atol=1e-5)
+    assert scores.min() >= 0 and scores.max() <= 1 + 1e-6
+
+
+def test_top_k_keeps_k_best_excludes_self_and_partners_that_opted_out():
+    items = [features(pk, primary_sector="26") for pk in range(1, 8)]
+    items[3].accepts_suggestions = False
+    state = EngineState.build(items, TAXONOMY)
+    scores, found = top(state, 1, k=3)
+    assert len(scores) == 3
+    assert 1 not in scores and 4 not in scores
+    assert list(found.scores) == sorted(found.scores, reverse=True)
+
+
+def test_a_home_partner_ranks_below_a_foreign_one_with_the_same_fit():
+    state = EngineState.build(
+        [
+            features(1, country=7, primary_sector="26"),
+            features(2, country=7, primary_sector="26"),
+            features(3, country=8, primary_sector="26"),
+        ],
+        TAXONOMY,
+    )
+    scores, found = top(state, 1, factor=0.5)
+    assert found.partner_ids.tolist() == [3, 2]
+    assert scores[2] == pytest.approx(scores[3] * 0.5)
+
+
+def test_min_score_drops_weak_partners():
+    state = EngineState.build(
+        [features(1, primary_sector="26"), features(2, primary_sector="26"), features(3, primary_sector="28")],
+        TAXONOMY,
+    )
+    scores, _ = top(state, 1, min_score=0.2)
+    assert set(scores) == {2}
+
+
+def test_top_k_of_a_dense_block_breaks_ties_by_lower_column():
+    total = np.array([[0.5, 0.9, 0.5, 0.1], [0.0, 0.0, 0.3, 0.0]], dtype=np.float32)
+    rows, cols, values = _top_k_dense(total, 2, 0.2)
+    assert rows.tolist() == [0, 0, 1]
+    assert cols.tolist() == [1, 0, 2]
+    assert values.tolist() == pytest.approx([0.9, 0.5, 0.3])
+
+
+def test_state_round_trips_through_bytes_and_scores_the_same():
+    items = [
+        features(pk, primary_sector="26" if pk % 2 else "27", priorities=(3,), text=f"laser optics {pk}")
+        for pk in range(1, 12)
+    ]
+    state = EngineState.build(items, TAXONOMY)
+    copy = EngineState.from_bytes(state.to_bytes())
+    _, before = top(state, 1)
+    _, after = top(copy, 1)
+    assert after.partner_ids.tolist() == before.partner_ids.tolist()
+    assert np.allclose(after.scores, before.scores)
+
+
+def test_stored_state_of_another_format_is_refused():
+    state = EngineState.build([features(1), features(2)], TAXONOMY)
+    blob = state.to_bytes().replace(b"format", b"formaT")
+    with pytest.raises((ValueError, KeyError)):
+        EngineState.from_bytes(blob)
+
+
+def test_replacing_rows_updates_a_changed_cluster_appends_a_new_one_and_drops_a_removed_one():
+    state = EngineState.build(
+        [features(1, primary_sector="26"), features(2, primary_sector="28"), features(3, primary_sector="26")],
+        TAXONOMY,
+    )
+    updated = state.replace([features(2, primary_sector="26"), features(4, primary_sector="26")], removed_ids=[3])
+    assert sorted(updated.cluster_ids.tolist()) == [1, 2, 4]
+    scores, _ = top(updated, 1, weights={"sector": 1})
+    assert scores == {2: pytest.approx(1.0), 4: pytest.approx(1.0)}
+    assert len(state) == 3
+
+
+def test_a_large_corpus_is_scored_in_blocks_and_projected_to_the_latent_text_space():
+    rng = np.random.default_rng(0)
+    words = ["laser", "optics", "semiconductor", "software", "chemistry", "polymer", "steel", "railway", "grain"]
+    items = [
+        features(pk, country=pk % 5, text=" ".join(rng.choice(words, 6)) + f" zone{pk % 40}") for pk in range(1, 700)
+    ]
+    state = EngineState.build(items, TAXONOMY)
+    assert state.vocabulary.text_components is not None
+    found = state.top_k_for_positions(
+        np.arange(len(state)), k=5, min_score=0.0, weights=WEIGHTS, same_country_factor=0.6
+    )
+    assert len(found) == 5 * len(state)
+    assert not np.any(found.cluster_ids == found.partner_ids)
+
+
+def test_explain_names_the_overlaps_behind_a_pair():
+    a = features(1, primary_sector="27", secondary_sectors=("26",), priorities=(3,), member_sectors=("62", "62"))
+    b = features(2, primary_sector="29", secondary_sectors=("26", "28"), priorities=(4,), member_sectors=("62",))
+    explanation = explain(a, b, TAXONOMY)
+    assert explanation.shared_sectors == ["26"]
+    assert explanation.complementary == [("27", "29")]
+    assert explanation.shared_priorities == []
+    assert explanation.related_priorities == [2]
+    assert explanation.shared_member_sectors == ["62"]

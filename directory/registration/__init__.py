@@ -1,0 +1,1 @@
+"""The manager's guided forms, "My entries", and the moderators' queue."""
