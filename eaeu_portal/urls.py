@@ -28,6 +28,7 @@ urlpatterns += i18n_patterns(
     path("foresight/", include("foresight.urls")),
     path("projects/", include("projects.urls")),
     path("pool/", include("technoparks.pool_urls")),
+    path("data/", include("eaeu_portal.opendata.urls")),
 )
 
 if settings.DEBUG:

@@ -126,6 +126,7 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE = {
+    "opendata-imports-cleanup-daily": {"task": "opendata.imports_cleanup", "schedule": crontab(hour=3, minute=15)},
     "matching-full-rebuild-nightly": {
         "task": "clusters.matching_rebuild",
         "schedule": crontab(hour=2, minute=30),

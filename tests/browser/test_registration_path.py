@@ -36,8 +36,10 @@ def eager_queue():
 
 
 def add_member(page, query: str) -> None:
-    page.fill("#organisation-search", query)
-    page.click(f"#organisation-results button:has-text('{query}')")
+    # Search as you type: wait for the server's answer to this query, not a fixed delay (CI machines are slow).
+    with page.expect_response(lambda response: "organisations.json" in response.url and response.ok, timeout=45000):
+        page.fill("#organisation-search", query)
+    page.click(f"#organisation-results button:has-text('{query}')", timeout=30000)
 
 
 @pytest.mark.usefixtures("eager_queue")
