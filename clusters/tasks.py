@@ -43,7 +43,12 @@ def matching_rebuild(requested_by_id: int | None = None) -> int | None:
 
 
 @shared_task(
-    name="clusters.matching_rebuild_prepare", base=MatchingBuildTask, acks_late=True, queue="matching", **RETRY
+    name="clusters.matching_rebuild_prepare",
+    base=MatchingBuildTask,
+    acks_late=True,
+    ignore_result=True,
+    queue="matching",
+    **RETRY,
 )
 def matching_rebuild_prepare(version_id: int) -> int:
     """Read the data once, store the engine state, and fan the chunks out to any worker; the last one switches."""
@@ -68,13 +73,13 @@ def matching_rebuild_finish(version_id: int) -> bool:
     return services.matching_version_activate(version_id=version_id)
 
 
-@shared_task(name="clusters.matching_versions_cleanup", acks_late=True, queue="matching", **RETRY)
+@shared_task(name="clusters.matching_versions_cleanup", acks_late=True, ignore_result=True, queue="matching", **RETRY)
 def matching_versions_cleanup() -> int:
     """Remove retired and failed versions once readers have moved on."""
     return services.matching_versions_cleanup()
 
 
-@shared_task(name="clusters.matching_update_dirty", acks_late=True, queue="matching", **RETRY)
+@shared_task(name="clusters.matching_update_dirty", acks_late=True, ignore_result=True, queue="matching", **RETRY)
 def matching_update_dirty() -> int:
     """Reindex one batch of changed clusters in the live index; re-enqueue while changed clusters remain."""
     processed, remaining = services.matching_update_dirty_batch(batch_size=UPDATE_BATCH_SIZE)

@@ -20,6 +20,8 @@ SENT_MARK_SECONDS = 60 * 60 * 24 * 7
     name="directory.send_email",
     bind=True,
     acks_late=True,
+    # Nobody reads the result, and not asking for one keeps enqueueing fast while Redis is down.
+    ignore_result=True,
     autoretry_for=TRANSIENT_MAIL_ERRORS,
     retry_backoff=30,
     retry_backoff_max=60 * 30,

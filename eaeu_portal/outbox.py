@@ -34,30 +34,42 @@ def enqueue(task, *args, **kwargs) -> bool:
     """Send `task` with these arguments; when the broker is unreachable, keep the call in the outbox.
 
     Returns True when the broker took the call, False when it was stored for `outbox_drain`. Arguments must be
-    JSON-serialisable, as they are for the broker.
+    JSON-serialisable, as they are for the broker. Declare tasks sent this way with ignore_result=True unless
+    something reads their result: asking for a result makes a publish wait ~20 s for Redis before failing.
     """
     from directory.models import OutboxTask
 
     try:
         task.delay(*args, **kwargs)
-    except BROKER_ERRORS as exc:
+    except (*BROKER_ERRORS, RuntimeError) as exc:
+        if not is_broker_outage(exc):
+            raise
         logger.warning("The broker refused %s (%s); keeping it in the outbox.", task.name, exc.__class__.__name__)
         OutboxTask.objects.create(task_name=task.name, args=list(args), kwargs=kwargs, last_error=_describe(exc))
         return False
     return True
 
 
+def is_broker_outage(exc: BaseException) -> bool:
+    """Whether a publish failed because Redis is unreachable.
+
+    Celery's Redis result backend gives up with a bare RuntimeError ("must be restarted") after retrying for about
+    20 s when a task that keeps its result is sent; its cause is the connection error.
+    """
+    return isinstance(exc, BROKER_ERRORS) or isinstance(exc.__cause__, BROKER_ERRORS)
+
+
 def outbox_send_pending(*, batch_size: int = DRAIN_BATCH_SIZE) -> tuple[int, bool]:
     """Send up to batch_size outbox rows in order and delete each one the broker took; stop at the first refusal.
 
     Rows are locked with SKIP LOCKED, so two drains running at once never send the same row. Returns (rows sent,
-    whether rows remain).
+    whether another run should follow: the batch was full and the broker took everything offered).
     """
     from celery import current_app
 
     from directory.models import OutboxTask
 
-    sent = 0
+    sent, refused = 0, False
     with transaction.atomic():
         rows = list(OutboxTask.objects.select_for_update(skip_locked=True).order_by("created_at", "pk")[:batch_size])
         for row in rows:
@@ -69,14 +81,16 @@ def outbox_send_pending(*, batch_size: int = DRAIN_BATCH_SIZE) -> tuple[int, boo
                 continue
             try:
                 task.apply_async(args=row.args, kwargs=row.kwargs)
-            except BROKER_ERRORS as exc:
+            except (*BROKER_ERRORS, RuntimeError) as exc:
+                if not is_broker_outage(exc):
+                    raise
                 logger.warning("The broker is still unreachable (%s); %d outbox row(s) wait.", exc, len(rows) - sent)
                 _record_failure(row, _describe(exc))
+                refused = True
                 break
             row.delete()
             sent += 1
-    remaining = OutboxTask.objects.exists()
-    return sent, remaining and sent > 0
+    return sent, len(rows) == batch_size and not refused
 
 
 def _record_failure(row, error: str) -> None:
@@ -89,10 +103,10 @@ def _describe(exc: BaseException) -> str:
     return f"{exc.__class__.__name__}: {exc}"[:2000]
 
 
-@shared_task(name="eaeu_portal.outbox_drain", acks_late=True, soft_time_limit=110, time_limit=120)
+@shared_task(name="eaeu_portal.outbox_drain", acks_late=True, ignore_result=True, soft_time_limit=110, time_limit=120)
 def outbox_drain() -> int:
     """Send the calls kept while the broker was down; re-enqueue itself while more remain and the broker answers."""
-    sent, more = outbox_send_pending()
+    sent, more = outbox_send_pending(batch_size=DRAIN_BATCH_SIZE)
     if more:
         outbox_drain.delay()
     if sent:
