@@ -4,7 +4,8 @@ from django.utils.translation import gettext_lazy as _
 
 class ClusterKind(models.TextChoices):
     INNOVATION = "innovation", _("Innovation cluster")
-    INDUSTRIAL = "industrial", _("Industrial cluster (Decree 779 registry)")
+    # In Russia, the industrial clusters of the Decree 779 registry; elsewhere, the national equivalent.
+    INDUSTRIAL = "industrial", _("Industrial cluster")
     TERRITORIAL_PRODUCTION = "territorial_production", _("Innovative territorial-production cluster")
     OTHER = "other", _("Other cluster")
 

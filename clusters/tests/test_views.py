@@ -276,7 +276,7 @@ def test_popup_gives_what_the_marker_popup_shows(client):
     body = json.loads(client.get(reverse("clusters:popup", args=[cluster.pk])).content)
 
     assert body["name"] == cluster.name_en
-    assert body["kind"] == "Industrial cluster (Decree 779 registry)"
+    assert body["kind"] == "Industrial cluster"
     assert body["country"] == region.country.name_en
     assert body["regions"] == [region.name_en]
     assert body["sector"] == "C Section C"

@@ -8,6 +8,7 @@ from pathlib import Path
 import polib
 import pytest
 from django.conf import settings
+from django.utils.translation import to_locale
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCE_DIRS = ["eaeu_portal", "directory", "foresight", "clusters", "technoparks", "projects", "templates"]
@@ -15,7 +16,7 @@ TRANSLATED_LANGUAGES = [code for code, _ in settings.LANGUAGES if code != "en"]
 
 
 def catalogue(language: str, domain: str = "django") -> Path:
-    return ROOT / "locale" / language / "LC_MESSAGES" / f"{domain}.po"
+    return ROOT / "locale" / to_locale(language) / "LC_MESSAGES" / f"{domain}.po"
 
 
 @pytest.fixture(scope="module")
@@ -64,7 +65,9 @@ def test_every_source_string_has_a_translation(language, extracted_msgids):
     for domain, msgids in extracted_msgids.items():
         if not msgids:
             continue
-        po = polib.pofile(str(catalogue(language, domain)))
+        path = catalogue(language, domain)
+        assert path.exists(), f"{path} is missing: run manage.py makemessages -l {to_locale(language)}"
+        po = polib.pofile(str(path))
         translated = {entry.msgid for entry in po.translated_entries() if "fuzzy" not in entry.flags}
         missing = sorted(msgids - translated)
         assert not missing, f"{len(missing)} {domain} strings lack a {language} translation, e.g. {missing[:10]}"
@@ -72,7 +75,9 @@ def test_every_source_string_has_a_translation(language, extracted_msgids):
 
 @pytest.mark.parametrize("language", TRANSLATED_LANGUAGES)
 def test_compiled_catalogues_match_their_sources(language):
-    for po_path in (ROOT / "locale" / language / "LC_MESSAGES").glob("*.po"):
+    po_paths = list((ROOT / "locale" / to_locale(language) / "LC_MESSAGES").glob("*.po"))
+    assert po_paths, f"no catalogue for {language}"
+    for po_path in po_paths:
         mo_path = po_path.with_suffix(".mo")
         assert mo_path.exists(), f"{mo_path.name} is not compiled: run manage.py compilemessages"
         po = {e.msgid: e.msgstr for e in polib.pofile(str(po_path)).translated_entries() if "fuzzy" not in e.flags}

@@ -1,6 +1,8 @@
 from django.db.models import Prefetch
 from rest_framework.viewsets import ReadOnlyModelViewSet
 
+from eaeu_portal.api.viewsets import LanguageParameterMixin
+
 from ..filtersets import (
     IndicatorFilterSet,
     IndicatorValueFilterSet,
@@ -21,7 +23,7 @@ from .serializers import (
 )
 
 
-class PriorityViewSet(ReadOnlyModelViewSet):
+class PriorityViewSet(LanguageParameterMixin, ReadOnlyModelViewSet):
     """The S&T priority taxonomy: areas, priorities and critical technologies."""
 
     queryset = Priority.objects.select_related("parent").order_by("code")
@@ -29,7 +31,7 @@ class PriorityViewSet(ReadOnlyModelViewSet):
     filterset_class = PriorityFilterSet
 
 
-class PriorityListViewSet(ReadOnlyModelViewSet):
+class PriorityListViewSet(LanguageParameterMixin, ReadOnlyModelViewSet):
     """National priority lists of countries and common lists of blocs, with their entries."""
 
     queryset = (
@@ -41,7 +43,7 @@ class PriorityListViewSet(ReadOnlyModelViewSet):
     filterset_class = PriorityListFilterSet
 
 
-class TrendViewSet(ReadOnlyModelViewSet):
+class TrendViewSet(LanguageParameterMixin, ReadOnlyModelViewSet):
     """S&T trends with their signals and linked priorities."""
 
     queryset = Trend.objects.prefetch_related("priorities", "signals").order_by("horizon_year", "code")
@@ -49,7 +51,7 @@ class TrendViewSet(ReadOnlyModelViewSet):
     filterset_class = TrendFilterSet
 
 
-class SpecialisationProfileViewSet(ReadOnlyModelViewSet):
+class SpecialisationProfileViewSet(LanguageParameterMixin, ReadOnlyModelViewSet):
     """Regional smart specialisation: priorities, sectors, stakeholders, goals and SWOT."""
 
     queryset = (
@@ -61,7 +63,7 @@ class SpecialisationProfileViewSet(ReadOnlyModelViewSet):
     filterset_class = SpecialisationProfileFilterSet
 
 
-class IndicatorViewSet(ReadOnlyModelViewSet):
+class IndicatorViewSet(LanguageParameterMixin, ReadOnlyModelViewSet):
     """Definitions of S&T indicators (Frascati and Oslo manuals)."""
 
     queryset = Indicator.objects.order_by("sort_order", "code")
@@ -69,7 +71,7 @@ class IndicatorViewSet(ReadOnlyModelViewSet):
     filterset_class = IndicatorFilterSet
 
 
-class IndicatorValueViewSet(ReadOnlyModelViewSet):
+class IndicatorValueViewSet(LanguageParameterMixin, ReadOnlyModelViewSet):
     """Yearly values of S&T indicators by country or region."""
 
     queryset = IndicatorValue.objects.select_related("indicator", "country", "region").order_by(

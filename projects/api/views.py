@@ -10,6 +10,7 @@ from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.response import Response
 
 from eaeu_portal.api.permissions import key_allows_writes
+from eaeu_portal.api.viewsets import LanguageParameterMixin
 
 from .. import selectors, services
 from ..filtersets import CallFilterSet, IdeaFilterSet, ProgrammeFilterSet, ProjectFilterSet
@@ -37,7 +38,7 @@ class ManagerWrites(BasePermission):
         return bool(request.user and request.user.is_authenticated and key_allows_writes(request))
 
 
-class ProgrammeViewSet(viewsets.ReadOnlyModelViewSet):
+class ProgrammeViewSet(LanguageParameterMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = serializers.ProgrammeSerializer
     filterset_class = ProgrammeFilterSet
 
@@ -45,7 +46,9 @@ class ProgrammeViewSet(viewsets.ReadOnlyModelViewSet):
         return selectors.programme_list(user=self.request.user).order_by("-starts_on", "pk")
 
 
-class ProjectViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
+class ProjectViewSet(
+    LanguageParameterMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet
+):
     filterset_class = ProjectFilterSet
     permission_classes = [ManagerWrites]
 
@@ -100,7 +103,7 @@ class ProjectViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.
         return Response(serializers.ProjectDetailSerializer(project, context=self.get_serializer_context()).data)
 
 
-class IdeaViewSet(viewsets.ReadOnlyModelViewSet):
+class IdeaViewSet(LanguageParameterMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = serializers.IdeaSerializer
     filterset_class = IdeaFilterSet
 
@@ -108,7 +111,7 @@ class IdeaViewSet(viewsets.ReadOnlyModelViewSet):
         return selectors.idea_list(user=self.request.user).order_by("-created_at", "pk")
 
 
-class CallViewSet(viewsets.ReadOnlyModelViewSet):
+class CallViewSet(LanguageParameterMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = serializers.CallSerializer
     filterset_class = CallFilterSet
 

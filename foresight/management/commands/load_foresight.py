@@ -110,6 +110,7 @@ class Command(BaseCommand):
                     "parent": parent,
                     "name_en": node["en"],
                     "name_ru": node["ru"],
+                    "name_zh": node.get("zh", ""),
                     "source_note": "\n".join(sources[key] for key in node.get("sources", [])),
                 },
             )
