@@ -66,6 +66,10 @@ def _model_at(model: type[Model], prefix: str) -> type[Model]:
     return model
 
 
+def _has_country(model: type[Model]) -> bool:
+    return any(field.name == "country" and field.many_to_one for field in model._meta.get_fields())
+
+
 def visible_q(user, model: type[Model], prefix: str = "") -> Q:
     """The condition `can_view` expresses, for a queryset of `model`; `prefix` reaches a related record
     ("cluster__"), and `model` is then the model at the end of it."""
@@ -74,7 +78,8 @@ def visible_q(user, model: type[Model], prefix: str = "") -> Q:
     condition = Q(**{f"{prefix}status": PublicationStatus.PUBLISHED})
     if user is not None and user.is_authenticated:
         condition |= access.managed_records_q(user, model, prefix)
-        if access.is_moderator(user):
+        # Moderators work by country: a record without one (a call, a programme) is not theirs to read unpublished.
+        if access.is_moderator(user) and _has_country(model):
             moderated = access.moderated_records_q(user, prefix) & ~Q(**{f"{prefix}status": PublicationStatus.DRAFT})
             condition |= moderated
     return condition

@@ -407,13 +407,17 @@ def my_entries(request: HttpRequest) -> HttpResponse:
 @require_GET
 def organisation_search(request: HttpRequest) -> JsonResponse:
     query = request.GET.get("q", "").strip()
+    if "\x00" in query:
+        # PostgreSQL refuses NUL in a text literal: answer the client, not with a server error.
+        return JsonResponse({"results": [], "error": _("Null characters are not allowed.")}, status=400)
     if len(query) < 2:
         return JsonResponse({"results": []})
     matches = Q()
     for suffix in ("en", "ru", "zh", "original"):
         matches |= Q(**{f"name_{suffix}__icontains": query})
     qs = visible_organisations(request.user).filter(matches).select_related("country").defer("country__boundary")
-    if request.GET.get("country", "").isdigit():
+    # isdecimal() and not isdigit(): "²" is a digit that int() refuses.
+    if request.GET.get("country", "").isascii() and request.GET.get("country", "").isdecimal():
         qs = qs.filter(country_id=int(request.GET["country"]))
     results = [
         {

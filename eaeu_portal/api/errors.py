@@ -5,11 +5,12 @@
 `fields` maps a field or query parameter to its messages; it is empty when the error is not about one field.
 """
 
-from django.core.exceptions import NON_FIELD_ERRORS
+from django.conf import settings
+from django.core.exceptions import NON_FIELD_ERRORS, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
-from rest_framework import exceptions, status
+from rest_framework import exceptions, parsers, status
 from rest_framework.views import exception_handler as drf_exception_handler
 
 NON_FIELD_KEY = "non_field_errors"
@@ -69,7 +70,26 @@ def _body_for_validation(exc: exceptions.ValidationError) -> dict:
     return {"code": code, "message": " ".join(str(item) for item in items), "fields": {}}
 
 
+def _raised_by_the_parser(exc: BaseException) -> bool:
+    traceback = exc.__traceback__
+    while traceback is not None:
+        if traceback.tb_frame.f_code is parsers.JSONParser.parse.__code__:
+            return True
+        traceback = traceback.tb_next
+    return False
+
+
 def exception_handler(exc, context):
+    if isinstance(exc, RequestDataTooBig):
+        # Django refuses the body before DRF sees it; without this the client would get Django's HTML page.
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        exc = ApiError(
+            _("The request body is larger than %(limit)s bytes.") % {"limit": limit},
+            code="too_large",
+            status_code=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+        )
+    if isinstance(exc, RecursionError) and _raised_by_the_parser(exc):
+        exc = exceptions.ParseError(_("JSON parse error - the body is nested too deeply."))
     if isinstance(exc, DjangoValidationError):
         exc = ApiError(_("Some fields are invalid."), fields=django_errors_to_fields(exc))
     if isinstance(exc, Http404):

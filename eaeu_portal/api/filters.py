@@ -2,17 +2,48 @@
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
+from django_filters import BooleanFilter
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework.filters import OrderingFilter
 
 from .errors import ApiError, django_errors_to_fields
+from .serializers import control_character_error
+
+
+def refuse_control_characters(query_params) -> None:
+    """A query parameter holding a control character is a 400 naming it, on every endpoint, whatever its type."""
+    fields = {
+        name: [message]
+        for name, values in query_params.lists()
+        if (message := control_character_error([name, *values]))
+    }
+    if fields:
+        raise ApiError(_("Some filters are invalid."), fields=fields)
+
+
+# What a yes/no filter understands; django-filter reads anything else as "no filter", which would return everything.
+BOOLEAN_VALUES = frozenset({"true", "false", "1", "0"})
+
+
+def refuse_unreadable_booleans(query_params, filterset) -> None:
+    fields = {
+        name: [_("Give true or false.")]
+        for name, declared in filterset.filters.items()
+        if isinstance(declared, BooleanFilter)
+        and name in query_params
+        and query_params[name].strip().lower() not in BOOLEAN_VALUES | {""}
+    }
+    if fields:
+        raise ApiError(_("Some filters are invalid."), fields=fields)
 
 
 class RegistryFilterBackend(DjangoFilterBackend):
     def filter_queryset(self, request, queryset, view):
+        refuse_control_characters(request.query_params)
         filterset = self.get_filterset(request, queryset, view)
         if filterset is None:
             return queryset
+        refuse_unreadable_booleans(request.query_params, filterset)
         # Every parameter, the bounding box and distance included, is checked by the form: errors name it.
         if not filterset.is_valid():
             raise ApiError(_("Some filters are invalid."), fields=django_errors_to_fields_from_form(filterset.errors))

@@ -1,6 +1,8 @@
 """Serializer pieces shared by every app's API: links, geometry input, and writes that go through the models'
 own validation and refuse fields they do not take."""
 
+import math
+import re
 from collections.abc import Mapping
 
 from django.conf import settings
@@ -52,6 +54,9 @@ class PointField(GeometryField):
             raise serializers.ValidationError(_("Give coordinates in WGS 84 (longitude, latitude) without a crs."))
         if not isinstance(value, Mapping | str):
             raise serializers.ValidationError(self.message)
+        if isinstance(value, Mapping) and not self._is_point(value):
+            # Checked here: GDAL's own messages for a broken object speak of pointers, not of coordinates.
+            raise serializers.ValidationError(self.message)
         geometry = super().to_internal_value(value)
         if geometry.geom_type != "Point" or geometry.empty or geometry.hasz:
             raise serializers.ValidationError(self.message)
@@ -59,6 +64,16 @@ class PointField(GeometryField):
             raise serializers.ValidationError(_("Give coordinates in WGS 84 (longitude, latitude) without a crs."))
         geometry.srid = settings.PORTAL_SRID
         return geometry
+
+    @staticmethod
+    def _is_point(value: Mapping) -> bool:
+        coordinates = value.get("coordinates")
+        return (
+            value.get("type") == "Point"
+            and isinstance(coordinates, list)
+            and len(coordinates) == 2
+            and all(isinstance(c, int | float) and not isinstance(c, bool) and math.isfinite(c) for c in coordinates)
+        )
 
 
 class VisibleRecordField(serializers.PrimaryKeyRelatedField):
@@ -70,9 +85,34 @@ class VisibleRecordField(serializers.PrimaryKeyRelatedField):
         return visible_records(super().get_queryset(), getattr(request, "user", None))
 
 
-class StrictWriteSerializer(serializers.ModelSerializer):
-    """Input for a write. Fields it does not take are refused (a read-only field by name), and the instance is
-    validated by the model's full_clean, so the registry's rules answer with the same messages as the admin."""
+# Control characters have no place in a name, a description or a reference: they break exports, terminals and
+# the database (PostgreSQL refuses NUL). Tabs and line breaks stay allowed in text; format characters such as the
+# zero-width non-joiner are not control characters (Persian and other scripts need them).
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# A text without a length of its own in the model (descriptions, notes) is bounded here.
+TEXT_MAX_LENGTH = 20_000
+
+
+def control_character_error(value) -> str | None:
+    """The message for a string (or strings inside lists and objects) holding a control character, or None."""
+    if isinstance(value, str):
+        match = CONTROL_CHARACTERS.search(value)
+        if match:
+            return _("Control characters (here U+%(code)04X) are not allowed.") % {"code": ord(match.group())}
+        return None
+    if isinstance(value, Mapping):
+        value = [*value.keys(), *value.values()]
+    if isinstance(value, list | tuple):
+        for item in value:
+            message = control_character_error(item)
+            if message:
+                return message
+    return None
+
+
+class StrictInputMixin:
+    """Input for a write: fields the serializer does not take are refused by name (a read-only field as such),
+    never silently dropped, and so are control characters and texts beyond TEXT_MAX_LENGTH."""
 
     # Fields a client may see but never set: the publication workflow and ownership.
     protected_fields = frozenset(
@@ -92,16 +132,31 @@ class StrictWriteSerializer(serializers.ModelSerializer):
 
     def to_internal_value(self, data):
         if isinstance(data, Mapping):
-            writable = {name for name, field in self.fields.items() if not field.read_only}
-            extra = [name for name in data if name not in writable]
-            if extra:
-                raise serializers.ValidationError(
-                    {
-                        name: [_("This field is read-only.") if name in self.protected_fields else _("Unknown field.")]
-                        for name in extra
-                    }
-                )
+            errors = {}
+            writable = {name: field for name, field in self.fields.items() if not field.read_only}
+            for name, value in data.items():
+                if name not in writable:
+                    read_only = name in self.protected_fields or name in self.fields
+                    errors[name] = [_("This field is read-only.") if read_only else _("Unknown field.")]
+                    continue
+                message = control_character_error(value)
+                if message:
+                    errors[name] = [message]
+                    continue
+                field = writable[name]
+                if isinstance(field, serializers.CharField) and field.max_length is None and isinstance(value, str):
+                    if len(value) > TEXT_MAX_LENGTH:
+                        errors[name] = [
+                            _("Ensure this field has no more than %(limit)d characters.") % {"limit": TEXT_MAX_LENGTH}
+                        ]
+            if errors:
+                raise serializers.ValidationError(errors)
         return super().to_internal_value(data)
+
+
+class StrictWriteSerializer(StrictInputMixin, serializers.ModelSerializer):
+    """Input for a write (see StrictInputMixin), validated by the model's full_clean, so the registry's rules
+    answer with the same messages as the admin."""
 
     def _split_many(self, validated_data: dict) -> dict:
         many_names = [

@@ -15,7 +15,7 @@ from rest_framework.response import Response
 from directory.choices import PublicationStatus
 
 from .errors import ApiError
-from .filters import RegistryFilterBackend, StrictOrderingFilter
+from .filters import RegistryFilterBackend, StrictOrderingFilter, refuse_control_characters
 from .pagination import GeoJsonPagination, RegistryPagination
 from .permissions import RegistryPermission
 
@@ -99,6 +99,7 @@ class StrictQueryMixin(LanguageParameterMixin):
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
+        refuse_control_characters(request.query_params)
         unknown = sorted(set(request.query_params) - self.known_query_parameters())
         if unknown:
             known = sorted(self.known_query_parameters())

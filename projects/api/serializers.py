@@ -5,6 +5,7 @@ from rest_framework import serializers
 
 from clusters.models import Cluster
 from directory.models import Country, Organisation
+from eaeu_portal.api.serializers import StrictInputMixin, VisibleRecordField
 from foresight.models import Priority
 from technoparks.models import Technopark
 
@@ -198,13 +199,16 @@ class ProjectDetailSerializer(ProjectListSerializer):
         ]
 
 
-class ProjectWriteSerializer(serializers.ModelSerializer):
+class ProjectWriteSerializer(StrictInputMixin, serializers.ModelSerializer):
     """What a manager sends to create or change a project; the services apply the rules."""
+
+    protected_fields = StrictInputMixin.protected_fields | {"stage"}
 
     lead_organisation = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.all())
     programme = serializers.PrimaryKeyRelatedField(queryset=Programme.objects.all(), required=False, allow_null=True)
-    clusters = serializers.PrimaryKeyRelatedField(queryset=Cluster.objects.all(), many=True, required=False)
-    technoparks = serializers.PrimaryKeyRelatedField(queryset=Technopark.objects.all(), many=True, required=False)
+    # Only clusters and technoparks the requester may see: a project must not reveal someone else's draft.
+    clusters = VisibleRecordField(queryset=Cluster.objects.all(), many=True, required=False)
+    technoparks = VisibleRecordField(queryset=Technopark.objects.all(), many=True, required=False)
     priorities = serializers.PrimaryKeyRelatedField(queryset=Priority.objects.all(), many=True, required=False)
 
     class Meta:
@@ -229,7 +233,7 @@ class ProjectWriteSerializer(serializers.ModelSerializer):
         validators = []
 
 
-class ProjectTransitionSerializer(serializers.Serializer):
+class ProjectTransitionSerializer(StrictInputMixin, serializers.Serializer):
     to_stage = serializers.ChoiceField(choices=ProjectStage.choices, label=_("New status"))
     note = serializers.CharField(max_length=300, required=False, allow_blank=True)
 
@@ -303,7 +307,7 @@ class CallSerializer(serializers.HyperlinkedModelSerializer):
         return call.is_open()
 
 
-class CallApplicationSerializer(serializers.ModelSerializer):
+class CallApplicationSerializer(StrictInputMixin, serializers.ModelSerializer):
     organisation = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.all())
     project = serializers.PrimaryKeyRelatedField(queryset=Project.objects.all(), required=False, allow_null=True)
 

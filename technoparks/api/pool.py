@@ -5,6 +5,7 @@ Pool memberships are served with the technoparks (pool-memberships).
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status, viewsets
@@ -15,6 +16,7 @@ from rest_framework.response import Response
 
 from directory.models import Country
 from eaeu_portal.api.permissions import key_allows_writes
+from eaeu_portal.api.serializers import StrictInputMixin
 
 from .. import pool_selectors as selectors
 from .. import pool_services as services
@@ -64,7 +66,7 @@ class MeetingDocumentSerializer(serializers.ModelSerializer):
         fields = ["id", "kind", "title", "body", "sent_on"]
 
 
-class WorkPlanProposalSerializer(serializers.ModelSerializer):
+class WorkPlanProposalSerializer(StrictInputMixin, serializers.ModelSerializer):
     country = serializers.SlugRelatedField(slug_field="iso2", queryset=Country.objects.all())
 
     class Meta:
@@ -138,7 +140,7 @@ class CommissionMeetingDetailSerializer(CommissionMeetingSerializer):
         fields = [*CommissionMeetingSerializer.Meta.fields, "documents", "proposals", "decisions"]
 
 
-class RecordPositionSerializer(serializers.Serializer):
+class RecordPositionSerializer(StrictInputMixin, serializers.Serializer):
     country = serializers.SlugRelatedField(slug_field="iso2", queryset=Country.objects.all())
     position = serializers.ChoiceField(choices=Position.choices)
 
@@ -154,7 +156,8 @@ class MeetingFilterSet(filters.FilterSet):
     presiding_country = filters.CharFilter(field_name="presiding_country__iso2", lookup_expr="iexact")
     kind = filters.MultipleChoiceFilter(choices=MeetingKind.choices)
     status = filters.MultipleChoiceFilter(choices=MeetingStatus.choices)
-    year = filters.NumberFilter(field_name="held_on__year")
+    # Bounded: a year outside the calendar's range cannot become a date to compare with.
+    year = filters.NumberFilter(field_name="held_on__year", min_value=1, max_value=9999)
 
     class Meta:
         model = CommissionMeeting
@@ -229,6 +232,9 @@ class DecisionViewSet(viewsets.ReadOnlyModelViewSet):
     def adopt(self, request, pk=None):
         """Adopts the decision only by consensus; refused with the missing and objecting states otherwise."""
         decision = self.get_object()
+        if request.data:
+            # Adopting takes no input: a field sent here would be silently ignored, so it is refused by name.
+            raise ValidationError({name: [_("Unknown field.")] for name in request.data})
         _service_call(services.decision_adopt, decision=decision, user=request.user)
         return Response(CommissionDecisionSerializer(self.get_queryset().get(pk=decision.pk)).data)
 

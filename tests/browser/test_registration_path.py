@@ -83,7 +83,7 @@ def test_a_manager_registers_a_cluster_and_a_moderator_puts_it_on_the_map(page, 
     page.wait_for_selector("h2:has-text('Sectors and technologies')")
     page.click("button[value=next]")
 
-    page.wait_for_selector("#organisation-search")
+    page.wait_for_selector("#organisation-search[data-ready='true']")
     add_member(page, "Alpha Robotics")
     add_member(page, "Beta University")
     assert page.locator("#rows-table tbody tr.row-form").count() == 2

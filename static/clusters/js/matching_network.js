@@ -14,6 +14,13 @@
   const LINK_COLOUR = "#c2185b";
   const NODE_COLOUR = "#0b3d6b";
 
+  // Leaflet renders a string tooltip as HTML: names come from the registry, so they go in as text.
+  function asText(value) {
+    const span = document.createElement("span");
+    span.textContent = value;
+    return span;
+  }
+
   const map = L.map(mapElement, { worldCopyJump: true, minZoom: 2 }).setView(data.center, data.zoom);
   map.createPane("boundaries").style.zIndex = 250;
 
@@ -89,7 +96,7 @@
           opacity: 0.2 + 0.65 * strength(link.score),
         }
       )
-        .bindTooltip(`${a.name} — ${b.name}: ${text.score} ${score(link.score)}`, { sticky: true })
+        .bindTooltip(asText(`${a.name} — ${b.name}: ${text.score} ${score(link.score)}`), { sticky: true })
         .addTo(linkLayer);
     });
 
@@ -126,7 +133,7 @@
       fillColor: NODE_COLOUR,
       fillOpacity: 0.9,
     })
-      .bindTooltip(`${node.name} (${node.country})`)
+      .bindTooltip(asText(`${node.name} (${node.country})`))
       .bindPopup(() => nodePopup(node))
       .addTo(nodeLayer);
   });

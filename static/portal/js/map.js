@@ -18,6 +18,13 @@
 
   document.documentElement.classList.add("js");
 
+  // Leaflet renders a string tooltip as HTML: names come from the registry, so they go in as text.
+  function asText(value) {
+    const span = document.createElement("span");
+    span.textContent = value;
+    return span;
+  }
+
   // --- The map and its position ("zoom/lat/lng" in the `map` parameter) ------------------------
   function parsePosition(value) {
     const parts = (value || "").split("/").map(Number);
@@ -270,7 +277,7 @@
               ],
               { className: "partner-line", color: PARTNER_COLOUR, weight: 1.5 + 6 * score, opacity: 0.3 + 0.6 * score }
             )
-              .bindTooltip(label(feature), { sticky: true })
+              .bindTooltip(asText(label(feature)), { sticky: true })
               .addTo(partnerLines);
           });
         data.features.forEach((feature) => {
@@ -283,7 +290,7 @@
             fillColor: PARTNER_COLOUR,
             fillOpacity: 0.95,
           })
-            .bindTooltip(label(feature))
+            .bindTooltip(asText(label(feature)))
             .addTo(partnerLines);
         });
         const count = data.features.length;
@@ -462,7 +469,7 @@
             };
           },
           onEachFeature(feature, layer) {
-            layer.bindTooltip(`${feature.properties.name}: ${result.counts[feature.id] || 0}`, { sticky: true });
+            layer.bindTooltip(asText(`${feature.properties.name}: ${result.counts[feature.id] || 0}`), { sticky: true });
           },
         }).addTo(map);
         choroplethLegend = {

@@ -95,6 +95,8 @@
       if (event.key === "Enter") { event.preventDefault(); const first = results.querySelector("button:not([disabled])"); if (first) first.click(); }
       if (event.key === "Escape") clear();
     });
+    // Pages (and browser tests) can tell when typing starts a search.
+    search.dataset.ready = "true";
   }
 
   // Indicators and other rows without an organisation: an "add a row" button.
