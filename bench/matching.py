@@ -5,7 +5,7 @@
 Quality: the engine on the demo clusters (fixtures/demo) against the hand-labelled pairs of
 fixtures/matching/labelled_pairs.json, precision@10 and recall@20, beside a sector-only baseline.
 Scale: synthetic registries of growing size in a scratch database (created, migrated and dropped by this script),
-each rebuilt in full the way a worker does it (snapshot, chunks, upserts, switch, cleanup); then the bare matrix
+each rebuilt in full the way a worker does it (snapshot, chunks copied in, switch, cleanup); then the bare matrix
 computation on the same matrices, and an incremental update of one cluster.
 """
 

@@ -1,7 +1,8 @@
 """Celery tasks of the clusters app: the matching index's full rebuild in chunks, and its incremental updates.
 
-Tasks take ids, call services, and are safe to run twice: chunks upsert on (version, cluster, partner), and every
-step checks that its version is still the one being built.
+Tasks take ids, call services, and are safe to run twice: a chunk replaces its clusters' rows of its version in one
+transaction, so (version, cluster, partner) stays unique, and every step checks that its version is still the one
+being built.
 """
 
 import logging
@@ -63,7 +64,7 @@ def matching_rebuild_prepare(version_id: int) -> int:
 
 @shared_task(name="clusters.matching_rebuild_chunk", base=MatchingBuildTask, acks_late=True, queue="matching", **RETRY)
 def matching_rebuild_chunk(version_id: int, number: int) -> int:
-    """Compute and upsert one chunk of a version; a no-op when the version is no longer building."""
+    """Compute and write one chunk of a version; a no-op when the version is no longer building."""
     return services.matching_chunk_compute(version_id=version_id, number=number)
 
 

@@ -1,8 +1,10 @@
 """Clusters with their members, and memberships on their own."""
 
+from django.contrib.gis.gdal import OGRGeometry
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import exceptions, serializers
+from rest_framework_gis.fields import GeoJsonDict
 from rest_framework_gis.serializers import GeoFeatureModelSerializer
 
 from directory.api.serializers import (
@@ -32,6 +34,7 @@ from foresight.models import Priority
 
 from ..matching.choices import ReasonKind
 from ..models import Cluster, ClusterAssessment, ClusterIndicator, ContactPerson, Membership
+from ..selectors import MEMBER_COLUMNS, ORGANISATION_COLUMNS, PRIORITY_COLUMNS, REGION_COLUMNS, SECTOR_COLUMNS
 
 
 class PriorityBriefSerializer(serializers.ModelSerializer):
@@ -79,30 +82,184 @@ def members_of(serializer: serializers.Serializer, memberships) -> list[dict]:
     return rows
 
 
-# Where each name sits in a row of clusters.api.views.current_members_by_cluster.
-MEMBER_ROW_NAMES = {"en": 5, "ru": 6, "original": 7, "zh": 8}
+class ClusterRows:
+    """A page of clusters from clusters.selectors.cluster_api_list as plain dicts, in ClusterSerializer's shape.
 
+    The rows arrive with their regions, sectors, technologies and visible current members as JSON arrays, so
+    nothing here queries; names are picked in the request's language (with its fallbacks) by position, the
+    language being looked up once per page rather than once per name."""
 
-def member_rows(context: dict, rows: list[tuple]) -> list[dict]:
-    """Members from plain rows (already filtered to what the requester may see), named in the request's language."""
-    name_positions = [MEMBER_ROW_NAMES[suffix] for suffix in language_suffixes() if suffix in MEMBER_ROW_NAMES]
-    members = []
-    for row in rows:
-        membership_id, role, joined_on, organisation_id, kind = row[:5]
-        members.append(
-            {
-                "membership_id": membership_id,
-                "organisation": {
-                    "id": organisation_id,
-                    "url": detail_url(context, "api:organisation-detail", organisation_id),
-                    "name": next((row[i] for i in name_positions if row[i]), ""),
-                    "kind": kind,
-                },
-                "role": role,
-                "joined_on": joined_on.isoformat() if joined_on else None,
+    def __init__(self, serializer: serializers.Serializer):
+        self.context = serializer.context
+        request = self.context.get("request")
+        self.user = getattr(request, "user", None)
+        self.suffixes = language_suffixes()
+        names = [f"name_{suffix}" for suffix in self.suffixes]
+        self.region_names = self._positions(REGION_COLUMNS, names)
+        self.sector_names = self._positions(SECTOR_COLUMNS, names)
+        self.priority_names = self._positions(PRIORITY_COLUMNS, names)
+        self.member_names = self._positions(MEMBER_COLUMNS, [f"organisation__{name}" for name in names])
+        self.organisation_names = self._positions(ORGANISATION_COLUMNS, names)
+        special = {
+            "url": self.url,
+            "name": self.name,
+            "description": self.description,
+            "country": self.country,
+            "location": self.location,
+            "regions": self.regions,
+            "primary_sector": self.primary_sector,
+            "secondary_sectors": self.secondary_sectors,
+            "technologies": self.technologies,
+            "specialised_organisation": self.specialised_organisation,
+            "members": self.members,
+        }
+        self.plan = [
+            (name, special.get(name), field, field.source_attrs)
+            for name, field in serializer.fields.items()
+            if not field.write_only
+        ]
+
+    @staticmethod
+    def _positions(columns: tuple[str, ...], names: list[str]) -> list[int]:
+        return [columns.index(name) for name in names if name in columns]
+
+    def build(self, clusters) -> list[dict]:
+        rows = []
+        for cluster in clusters:
+            data = {}
+            for name, special, field, source_attrs in self.plan:
+                if special is not None:
+                    data[name] = special(cluster)
+                    continue
+                value = getattr(cluster, source_attrs[0]) if len(source_attrs) == 1 else field.get_attribute(cluster)
+                data[name] = None if value is None else field.to_representation(value)
+            rows.append(data)
+        return rows
+
+    # --- Pieces --------------------------------------------------------------------------
+    def _localized(self, obj, field: str) -> str:
+        for suffix in self.suffixes:
+            value = getattr(obj, f"{field}_{suffix}", "")
+            if value:
+                return value
+        return ""
+
+    @staticmethod
+    def _row_name(row: list, positions: list[int]) -> str:
+        for position in positions:
+            if row[position]:
+                return row[position]
+        return ""
+
+    def _url(self, view_name: str, pk) -> str:
+        return detail_url(self.context, view_name, pk)
+
+    def url(self, cluster) -> str:
+        return self._url("api:cluster-detail", cluster.pk)
+
+    def name(self, cluster) -> str:
+        return self._localized(cluster, "name")
+
+    def description(self, cluster) -> str:
+        return self._localized(cluster, "description")
+
+    def country(self, cluster) -> dict:
+        country = cluster.country
+        return {
+            "id": country.pk,
+            "url": self._url("api:country-detail", country.pk),
+            "iso2": country.iso2,
+            "name": self._localized(country, "name"),
+        }
+
+    def primary_sector(self, cluster) -> dict | None:
+        sector = cluster.primary_sector
+        if sector is None:
+            return None
+        return {
+            "id": sector.pk,
+            "url": self._url("api:sector-detail", sector.pk),
+            "code": sector.code,
+            "level": sector.level,
+            "name": self._localized(sector, "name"),
+        }
+
+    @staticmethod
+    def location(cluster) -> dict | None:
+        # The same GDAL export as the field's (GEOSGeometry.geojson), straight from WKB: identical coordinates.
+        if cluster.location_wkb is None:
+            return None
+        return GeoJsonDict(OGRGeometry(memoryview(cluster.location_wkb)).json)
+
+    def specialised_organisation(self, cluster) -> dict | None:
+        # Empty when there is none or the user may not see it: a draft stays hidden behind a public cluster.
+        for row in cluster.specialised_organisation_rows:
+            return {
+                "id": row[0],
+                "url": self._url("api:organisation-detail", row[0]),
+                "name": self._row_name(row, self.organisation_names),
+                "kind": row[1],
             }
-        )
-    return members
+        return None
+
+    def regions(self, cluster) -> list[dict]:
+        return [
+            {
+                "id": row[0],
+                "url": self._url("api:region-detail", row[0]),
+                "iso_code": row[1],
+                "name": self._row_name(row, self.region_names),
+            }
+            for row in cluster.region_rows
+        ]
+
+    def secondary_sectors(self, cluster) -> list[dict]:
+        return [
+            {
+                "id": row[0],
+                "url": self._url("api:sector-detail", row[0]),
+                "code": row[1],
+                "level": row[2],
+                "name": self._row_name(row, self.sector_names),
+            }
+            for row in cluster.secondary_sector_rows
+        ]
+
+    def technologies(self, cluster) -> list[dict]:
+        return [
+            {"id": row[0], "code": row[1], "level": row[2], "name": self._row_name(row, self.priority_names)}
+            for row in cluster.technology_rows
+        ]
+
+    def members(self, cluster) -> list[dict]:
+        # Already limited to the current members the user may see; joined_on comes as an ISO date from the JSON.
+        return [
+            {
+                "membership_id": row[0],
+                "organisation": {
+                    "id": row[3],
+                    "url": self._url("api:organisation-detail", row[3]),
+                    "name": self._row_name(row, self.member_names),
+                    "kind": row[4],
+                },
+                "role": row[1],
+                "joined_on": row[2],
+            }
+            for row in cluster.member_rows
+        ]
+
+
+class ClusterListSerializer(serializers.ListSerializer):
+    """Rows annotated by clusters.selectors.cluster_api_list take the plain-dict path (ClusterRows): the generic
+    nested serialization of a hundred clusters with thousands of members would cost several times the page's
+    query. Any other rows go through the fields as usual."""
+
+    def to_representation(self, data):
+        clusters = data.all() if hasattr(data, "all") else data
+        clusters = list(clusters)
+        if clusters and all(hasattr(cluster, "member_rows") for cluster in clusters):
+            return ClusterRows(self.child).build(clusters)
+        return [self.child.to_representation(cluster) for cluster in clusters]
 
 
 class ClusterSerializer(serializers.ModelSerializer):
@@ -144,6 +301,7 @@ class ClusterSerializer(serializers.ModelSerializer):
             "members",
             *PUBLICATION_FIELDS,
         ]
+        list_serializer_class = ClusterListSerializer
 
     def to_representation(self, instance):
         # A draft organisation stays hidden even when it manages a public cluster.
@@ -155,8 +313,6 @@ class ClusterSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(MemberSerializer(many=True))
     def get_members(self, obj) -> list[dict]:
-        if "current_members" in self.context:
-            return member_rows(self.context, self.context["current_members"].get(obj.pk, []))
         return members_of(self, obj.memberships.all())
 
 

@@ -32,30 +32,6 @@ NAME_ORDERING = ("name_en", "name_ru", "name_original")
 MEMBER_FIELDS = ("id", "kind", "status", "created_by", *NAME_ORDERING, "name_zh")
 
 
-def current_members_by_cluster(cluster_ids: list[int], user) -> dict[int, list[tuple]]:
-    """The current members of a page of clusters that the user may see, as plain rows in one query: a list page
-    carries thousands of them, and building model instances for each would cost more than the query."""
-    rows = (
-        visible_records(
-            Membership.objects.filter(cluster_id__in=cluster_ids, left_on__isnull=True), user, "organisation__"
-        )
-        .order_by("role", "organisation__name_en", "id")
-        .values_list(
-            "cluster_id",
-            "id",
-            "role",
-            "joined_on",
-            "organisation_id",
-            "organisation__kind",
-            *(f"organisation__{f}" for f in (*NAME_ORDERING, "name_zh")),
-        )
-    )
-    members: dict[int, list[tuple]] = {}
-    for row in rows:
-        members.setdefault(row[0], []).append(row[1:])
-    return members
-
-
 @extend_schema_view(**examples.CLUSTERS)
 class ClusterViewSet(GeoJsonMixin, RegistryViewSet):
     """Innovation, industrial and territorial-production clusters, with their current members."""
@@ -73,21 +49,9 @@ class ClusterViewSet(GeoJsonMixin, RegistryViewSet):
         if self.action == "matches":
             return visible_records(Cluster.objects.all(), user)
         if self.action == "list":
-            # The table selector counts members per row of the page; descriptions come back (the list shows them).
-            return (
-                selectors.cluster_table(user=user)
-                .defer(None)
-                .defer("country__boundary")
-                .select_related("specialised_organisation")
-                .prefetch_related("regions", "secondary_sectors", "technologies")
-            )
+            # References and visible current members come with each row of the page's one query.
+            return selectors.cluster_api_list(user=user)
         return selectors.cluster_detail_queryset(user=user)
-
-    def list(self, request, *args, **kwargs):
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        context = self.get_serializer_context()
-        context["current_members"] = current_members_by_cluster([c.pk for c in page], request.user)
-        return self.get_paginated_response(self.serializer_class(page, many=True, context=context).data)
 
     def known_query_parameters(self) -> set[str]:
         if self.action == "matches":

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import scipy.sparse as sp
 from sklearn.decomposition import TruncatedSVD
-from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.feature_extraction.text import TfidfTransformer, TfidfVectorizer
 from threadpoolctl import threadpool_limits
 
 COMPONENTS = ("sector", "technology", "value_chain", "text", "members")
@@ -149,6 +149,7 @@ class Vocabulary:
         # Either direction makes two clusters complementary: the supplier needs customers and the other way round.
         self.value_chain = _csr(rows, cols, [1.0] * len(rows), (size, size))
         self.vectorizer: TfidfVectorizer | None = None
+        self.text_terms: list[str] = list(text_terms) if text_terms is not None else []
         # Rows of the projection from n-gram space to the latent text space; None keeps the n-grams themselves.
         self.text_components = None if text_components is None else np.asarray(text_components, dtype=np.float32)
         if text_terms is not None:
@@ -168,22 +169,16 @@ class Vocabulary:
 
     def fit_text(self, texts: Sequence[str]) -> np.ndarray:
         """Fit the n-gram vocabulary and the latent space on the indexed descriptions; their dense vectors."""
-        many = len(texts) >= TEXT_MAX_DF_MIN_DOCUMENTS
-        options = {"max_features": TEXT_MAX_FEATURES, "min_df": 2 if many else 1}
-        if many:
-            options["max_df"] = TEXT_MAX_DF
-        self.vectorizer = self._new_vectorizer(**options)
         try:
-            tfidf = sp.csr_matrix(self.vectorizer.fit_transform(texts), dtype=np.float32)
+            terms, tfidf, idf = _fit_ngrams(texts)
         except ValueError:
             # No description has a usable n-gram: the text component is empty for this build.
-            self.vectorizer = self._new_vectorizer(vocabulary={"   ": 0})
-            self.vectorizer.idf_ = np.ones(1)
-            tfidf = sp.csr_matrix((len(texts), 1), dtype=np.float32)
-        # Fitting keeps every discarded n-gram for introspection only; it is large and never needed again.
-        self.vectorizer.stop_words_ = None
-        documents, terms = tfidf.shape
-        if terms <= TEXT_DIMENSIONS:
+            terms, tfidf, idf = ["   "], sp.csr_matrix((len(texts), 1), dtype=np.float32), np.ones(1)
+        self.text_terms = terms
+        self.vectorizer = self._new_vectorizer(vocabulary={term: i for i, term in enumerate(terms)})
+        self.vectorizer.idf_ = idf
+        documents, terms_count = tfidf.shape
+        if terms_count <= TEXT_DIMENSIONS:
             self.text_components = None
             return tfidf.toarray()
         if documents <= TEXT_DIMENSIONS:
@@ -445,7 +440,7 @@ class EngineState:
             "priority_ids": np.array(taxonomy.priority_ids, dtype=np.int64),
             "priority_parents": np.array(taxonomy.priority_parents, dtype=np.int64),
             "value_chains": np.array(taxonomy.value_chains, dtype="U10").reshape(-1, 2),
-            "text_terms": np.array(sorted(vectorizer.vocabulary_, key=vectorizer.vocabulary_.get), dtype="U10"),
+            "text_terms": np.array(vocabulary.text_terms, dtype="U10"),
             "text_idf": vectorizer.idf_,
         }
         if vocabulary.text_components is not None:
@@ -529,6 +524,61 @@ def _top_k_dense(total: np.ndarray, k: int, min_score: float) -> tuple[np.ndarra
     starts = np.searchsorted(rows, np.arange(rows_count))
     keep = np.arange(len(rows)) - starts[rows] < k
     return rows[keep], cols[keep], values[keep]
+
+
+def _fit_ngrams(texts: Sequence[str]) -> tuple[list[str], sp.csr_matrix, np.ndarray]:
+    """The n-gram vocabulary, TF-IDF rows and idf of `texts`, as `TfidfVectorizer.fit_transform` gives them.
+
+    The vectorizer counts every n-gram of every document in Python. Descriptions share most of their words, so
+    here each distinct word is cut into n-grams once, and the counts are the product of a document-by-word and a
+    word-by-n-gram matrix; the pruning (document frequencies, then the most frequent terms) and the weighting are
+    the vectorizer's own steps on the same alphabetically ordered count matrix, so the result is the same.
+    Raises ValueError when no n-gram is found or none survives the pruning, as the vectorizer does.
+    """
+    word_index: dict[str, int] = {}
+    rows, cols = [], []
+    for row, text in enumerate(texts):
+        for word in text.lower().split():
+            rows.append(row)
+            cols.append(word_index.setdefault(word, len(word_index)))
+    if not word_index:
+        raise ValueError("no words in the descriptions")
+    splitter = Vocabulary._new_vectorizer()
+    word_ngrams = [splitter._char_wb_ngrams(word) for word in word_index]
+    terms = sorted({gram for grams in word_ngrams for gram in grams})
+    term_index = {term: i for i, term in enumerate(terms)}
+    by_word = sp.csr_matrix(
+        (
+            np.ones(sum(map(len, word_ngrams)), dtype=np.float32),
+            np.fromiter((term_index[gram] for grams in word_ngrams for gram in grams), dtype=np.int64),
+            np.cumsum([0, *map(len, word_ngrams)]),
+        ),
+        shape=(len(word_ngrams), len(terms)),
+    )
+    by_document = sp.csr_matrix(
+        (np.ones(len(rows), dtype=np.float32), (rows, cols)), shape=(len(texts), len(word_index))
+    )
+    counts = sp.csr_matrix(by_document @ by_word, dtype=np.float32)
+    counts.sum_duplicates()
+    counts.sort_indices()
+    many = len(texts) >= TEXT_MAX_DF_MIN_DOCUMENTS
+    high = TEXT_MAX_DF * len(texts) if many else len(texts)
+    low = 2 if many else 1
+    frequencies = np.bincount(counts.indices, minlength=len(terms))
+    mask = (frequencies <= high) & (frequencies >= low)
+    if mask.sum() > TEXT_MAX_FEATURES:
+        totals = np.asarray(counts.sum(axis=0)).ravel()
+        chosen = np.zeros(len(terms), dtype=bool)
+        chosen[np.flatnonzero(mask)[(-totals[mask]).argsort()[:TEXT_MAX_FEATURES]]] = True
+        mask = chosen
+    kept = np.flatnonzero(mask)
+    if not len(kept):
+        raise ValueError("no n-gram left after pruning")
+    counts = sp.csr_matrix(counts[:, kept])
+    weighting = TfidfTransformer(norm="l2", use_idf=True, smooth_idf=True, sublinear_tf=True)
+    weighting.fit(counts)
+    tfidf = sp.csr_matrix(weighting.transform(counts, copy=False), dtype=np.float32)
+    return [terms[i] for i in kept], tfidf, weighting.idf_
 
 
 # --- Reasons --------------------------------------------------------------------------------

@@ -210,3 +210,57 @@ def test_explain_names_the_overlaps_behind_a_pair():
     assert explanation.shared_priorities == []
     assert explanation.related_priorities == [2]
     assert explanation.shared_member_sectors == ["62"]
+
+
+def _vectorizer_fit(texts):
+    """The reference: scikit-learn's own fit of the same vectorizer settings."""
+    from clusters.matching import engine
+
+    many = len(texts) >= engine.TEXT_MAX_DF_MIN_DOCUMENTS
+    options = {"max_features": engine.TEXT_MAX_FEATURES, "min_df": 2 if many else 1}
+    if many:
+        options["max_df"] = engine.TEXT_MAX_DF
+    vectorizer = engine.Vocabulary._new_vectorizer(**options)
+    matrix = vectorizer.fit_transform(texts)
+    return sorted(vectorizer.vocabulary_, key=vectorizer.vocabulary_.get), matrix.toarray(), vectorizer.idf_
+
+
+@pytest.mark.parametrize(
+    ("documents", "max_features"),
+    [(12, 30_000), (80, 30_000), (300, 120), (400, 45)],
+    ids=["few-documents", "common-ngrams-pruned", "most-frequent-kept", "ties-at-the-cut"],
+)
+def test_the_ngram_fit_gives_exactly_the_vectorizers_vocabulary_weights_and_idf(monkeypatch, documents, max_features):
+    from clusters.matching import engine
+
+    monkeypatch.setattr(engine, "TEXT_MAX_FEATURES", max_features)
+    rng = np.random.default_rng(documents)
+    words = (
+        "Микроэлектроника полупроводники датчики semiconductors Sensors chip naïve Straße a I "
+        "中国 科技 the of cluster кластер нанотехнологии nanotechnology x\u00a0y tab\tsep new\nline"
+    ).split(" ")
+    texts = [" ".join(rng.choice(words, rng.integers(0, 10))) + f" Zone{rng.integers(0, 30)}" for _ in range(documents)]
+    texts[0] = ""
+    terms, tfidf, idf = engine._fit_ngrams(texts)
+    expected_terms, expected_tfidf, expected_idf = _vectorizer_fit(texts)
+    assert terms == expected_terms
+    assert len(terms) <= max_features
+    assert np.array_equal(tfidf.toarray(), expected_tfidf)
+    assert np.array_equal(idf, expected_idf)
+
+
+def test_descriptions_without_words_leave_the_text_component_empty_and_the_state_storable():
+    state = EngineState.build([features(1, text=""), features(2, text="  \n "), features(3, text="")], TAXONOMY)
+    assert not state.text.any()
+    copy = EngineState.from_bytes(state.to_bytes())
+    assert copy.vocabulary.text_terms == ["   "]
+    assert not copy.vocabulary.text_vectors(["laser optics"]).any()
+
+
+def test_a_stored_state_keeps_the_fitted_text_space_for_later_rows():
+    items = [features(pk, text=f"laser optics photonics {pk}" if pk % 2 else f"grain dairy {pk}") for pk in range(1, 9)]
+    state = EngineState.build(items, TAXONOMY)
+    copy = EngineState.from_bytes(state.to_bytes())
+    assert copy.vocabulary.text_terms == state.vocabulary.text_terms
+    new = ["laser optics for photonics", "dairy and grain"]
+    assert np.allclose(copy.vocabulary.text_vectors(new), state.vocabulary.text_vectors(new))

@@ -2,8 +2,9 @@
 
 from datetime import timedelta
 
+import numpy as np
 import pytest
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -348,3 +349,80 @@ def test_partner_lines_and_network_come_from_the_live_index(world):
     pairs = {(link["source"], link["target"]) for link in network["links"]}
     assert len(pairs) == len(network["links"]) <= 5
     assert all(a < b for a, b in pairs)
+
+
+# --- Writing lists ---------------------------------------------------------------------------
+def _chunk_found(version, number=0):
+    state = selectors.version_state(version.pk)
+    positions = np.arange(number * version.chunk_size, min(len(state), (number + 1) * version.chunk_size))
+    parameters = selectors._parameters(version)
+    found = state.top_k_for_positions(
+        positions,
+        k=parameters["top_k"],
+        min_score=parameters["min_score"],
+        weights=parameters["weights"],
+        same_country_factor=parameters["same_country_factor"],
+    )
+    return state.cluster_ids[positions], found
+
+
+def _rows(version):
+    return list(
+        PartnerSuggestion.objects.filter(version=version)
+        .order_by("cluster_id", "partner_id")
+        .values_list("cluster_id", "partner_id", "score", "sector_score", "text_score")
+    )
+
+
+def test_a_chunk_written_twice_leaves_one_row_per_pair_with_the_exact_scores(world):
+    version = services.matching_rebuild_start(dispatch=False)
+    services.matching_version_prepare(version_id=version.pk)
+    version.refresh_from_db()
+    cluster_ids, found = _chunk_found(version)
+    for _ in range(2):
+        with transaction.atomic():
+            services._write_lists(version.pk, cluster_ids, found)
+    rows = _rows(version)
+    expected = sorted(
+        zip(
+            found.cluster_ids.tolist(),
+            found.partner_ids.tolist(),
+            found.scores.tolist(),
+            found.components["sector"].tolist(),
+            found.components["text"].tolist(),
+            strict=True,
+        )
+    )
+    assert len(found) and rows == expected
+    assert len({(cluster, partner) for cluster, partner, *_ in rows}) == len(rows)
+
+
+def test_rewriting_lists_drops_partners_no_longer_found_and_leaves_other_clusters_alone(world):
+    services.matching_rebuild_inline()
+    version = selectors.active_version()
+    cluster_ids, found = _chunk_found(version)
+    others = [row for row in _rows(version) if row[0] not in set(cluster_ids.tolist())]
+    first = found.for_cluster(int(cluster_ids[0]))
+    kept = type(found)(
+        first.cluster_ids[:1], first.partner_ids[:1], first.scores[:1], {n: v[:1] for n, v in first.components.items()}
+    )
+    with transaction.atomic():
+        services._write_lists(version.pk, cluster_ids, kept)
+    rows = _rows(version)
+    assert [row[:2] for row in rows if row[0] in set(cluster_ids.tolist())] == [
+        (int(cluster_ids[0]), int(kept.partner_ids[0]))
+    ]
+    assert [row for row in rows if row[0] not in set(cluster_ids.tolist())] == others and others
+
+
+def test_a_write_refused_by_the_database_leaves_the_previous_lists(world):
+    services.matching_rebuild_inline()
+    version = selectors.active_version()
+    before = _rows(version)
+    cluster_ids, found = _chunk_found(version)
+    # A cluster suggested to itself breaks a check constraint: the whole write is rolled back.
+    found.partner_ids[0] = found.cluster_ids[0]
+    with pytest.raises(IntegrityError):
+        with transaction.atomic():
+            services._write_lists(version.pk, cluster_ids, found)
+    assert _rows(version) == before and before
