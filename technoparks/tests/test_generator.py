@@ -207,3 +207,14 @@ def test_bad_arguments_with_clear_keep_the_earlier_synthetic_records(reference_d
 def test_without_reference_data_the_command_says_what_to_load():
     with pytest.raises(CommandError, match="load the reference data first"):
         generate("--clusters", "1", "--organisations", "5", "--technoparks", "0")
+
+
+def test_synthetic_rows_leave_no_history_and_later_edits_still_do(reference_data):
+    generate("--clusters", "3", "--organisations", "40", "--technoparks", "2", "--seed", "5")
+    organisation = Organisation.objects.first()
+    assert organisation.events.count() == 0
+    assert Cluster.objects.first().events.count() == 0
+    # The ignore list is local to the generator's transaction: an ordinary edit afterwards is recorded.
+    organisation.name_en = "Renamed by an editor"
+    organisation.save()
+    assert list(organisation.events.values_list("pgh_label", "name_en")) == [("update", "Renamed by an editor")]
