@@ -1,5 +1,6 @@
 """Reads of clusters shared by pages, the map, the API and tasks."""
 
+import orjson
 from django.contrib.gis.db.models.functions import AsWKB
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import Count, F, Func, JSONField, OuterRef, Prefetch, Q, QuerySet
@@ -78,10 +79,18 @@ class _JSONBArray(Func):
     output_field = JSONField()
 
 
+class _RowsField(JSONField):
+    """Read-only JSON of annotated rows, parsed by orjson: a page of a hundred clusters brings half a megabyte of
+    it, and the standard library's parser took a sixth of the request."""
+
+    def from_db_value(self, value, expression, connection):
+        return None if value is None else orjson.loads(value)
+
+
 def _rows_as_json(queryset: QuerySet, columns: tuple[str, ...]) -> Func:
     """The rows of a correlated subquery as one JSON array of arrays, in the subquery's order ([] when empty)."""
     rows = queryset.values(row=_JSONBArray(*(F(column) for column in columns)))
-    return Func(ArraySubquery(rows), function="TO_JSONB", output_field=JSONField())
+    return Func(ArraySubquery(rows), function="TO_JSONB", output_field=_RowsField())
 
 
 def cluster_api_list(*, user=None) -> QuerySet[Cluster]:

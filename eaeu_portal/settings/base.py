@@ -248,7 +248,7 @@ REST_FRAMEWORK = {
         "eaeu_portal.api.throttling.UserRateThrottle",
         "eaeu_portal.api.throttling.AnonRateThrottle",
     ],
-    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_RENDERER_CLASSES": ["eaeu_portal.api.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "EXCEPTION_HANDLER": "eaeu_portal.api.errors.exception_handler",
     # No ?format=: one representation per endpoint (GeoJSON has its own routes), and no parameter to mistype.
