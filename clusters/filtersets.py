@@ -1,7 +1,8 @@
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 
-from directory.filtersets import RegistryFilterSet, sector_q
+from directory.filtersets import RegistryFilterSet, sector_q, semi_join
 from directory.models import Region
 from foresight.models import Priority
 
@@ -25,9 +26,9 @@ def technology_q_ids(value: str) -> list[int]:
 
 
 class ClusterFilterSet(RegistryFilterSet):
-    kind = filters.MultipleChoiceFilter(choices=ClusterKind.choices, label=_("Kind"))
+    kind = filters.MultipleChoiceFilter(choices=ClusterKind.choices, label=_("Kind"), distinct=False)
     region = filters.ModelMultipleChoiceFilter(
-        field_name="regions", queryset=Region.objects.all(), label=_("Region covered (id)")
+        field_name="regions", queryset=Region.objects.all(), label=_("Region covered (id)"), method="filter_region"
     )
     region_code = filters.CharFilter(method="filter_region_code", label=_("Region covered (ISO 3166-2)"))
     sector = filters.CharFilter(method="filter_sector", label=_("Sector code (a section includes its divisions)"))
@@ -35,9 +36,7 @@ class ClusterFilterSet(RegistryFilterSet):
     founded_min = filters.NumberFilter(field_name="founded_year", lookup_expr="gte", label=_("Founded in or after"))
     founded_max = filters.NumberFilter(field_name="founded_year", lookup_expr="lte", label=_("Founded in or before"))
     sco_pool = filters.BooleanFilter(method="filter_sco_pool", label=_("In the SCO Pool"))
-    member = filters.NumberFilter(
-        field_name="memberships__organisation", label=_("Has member (organisation id)"), distinct=True
-    )
+    member = filters.NumberFilter(method="filter_member", label=_("Has member (organisation id)"))
 
     class Meta:
         model = Cluster
@@ -61,19 +60,26 @@ class ClusterFilterSet(RegistryFilterSet):
             "near",
         ]
 
+    # To-many relations filter by a semi-join (directory.filtersets.semi_join), never by DISTINCT.
+    def filter_region(self, qs, name, value):
+        return semi_join(qs, Q(regions__in=value)) if value else qs
+
     def filter_region_code(self, qs, name, value):
-        return qs.filter(regions__iso_code__iexact=value.strip()).distinct()
+        return semi_join(qs, Q(regions__iso_code__iexact=value.strip()))
 
     def filter_sector(self, qs, name, value):
-        return qs.filter(sector_q(value, "primary_sector", "secondary_sectors")).distinct()
+        return semi_join(qs, sector_q(value, "primary_sector", "secondary_sectors"))
 
     def filter_technology(self, qs, name, value):
-        return qs.filter(technologies__in=technology_q_ids(value)).distinct()
+        return semi_join(qs, Q(technologies__in=technology_q_ids(value)))
+
+    def filter_member(self, qs, name, value):
+        return semi_join(qs, Q(memberships__organisation=value))
 
     def filter_sco_pool(self, qs, name, value):
         # The Pool lives in the technoparks app; a reverse relation keeps this app free of that import.
-        in_pool = {"pool_memberships__status__in": ["nominated", "admitted"]}
-        return qs.filter(**in_pool).distinct() if value else qs.exclude(**in_pool)
+        in_pool = Q(pool_memberships__status__in=["nominated", "admitted"])
+        return semi_join(qs, in_pool) if value else qs.exclude(in_pool)
 
 
 class MembershipFilterSet(filters.FilterSet):

@@ -118,15 +118,26 @@ def search_registry(qs, value: str, *, with_descriptions: bool = True):
     return qs.annotate(_search=vector).filter(names | Q(_search=query) | Q(description_zh__icontains=value))
 
 
+def semi_join(qs, condition: Q):
+    """The rows of `qs` meeting a condition over a to-many relation, each once.
+
+    A semi-join (`id IN (…)`) rather than a join and `.distinct()`: DISTINCT makes PostgreSQL compare whole rows,
+    and computes every annotation of every matching row (the API list's members as JSON) before a page is cut."""
+    return qs.filter(pk__in=qs.model._base_manager.filter(condition).values("pk"))
+
+
 # --- Base for registry records -------------------------------------------------------
 class RegistryFilterSet(filters.FilterSet):
     """Filters every registry record (organisation, cluster, technopark) has; subclasses add their own."""
 
     q = filters.CharFilter(method="filter_q", label=_("Search"), max_length=MAX_QUERY_LENGTH)
-    country = filters.ModelMultipleChoiceFilter(queryset=Country.objects.all(), label=_("Country (id)"))
+    # Filters on a row's own columns never repeat it: no DISTINCT (django-filter adds one to multiple choices).
+    country = filters.ModelMultipleChoiceFilter(queryset=Country.objects.all(), label=_("Country (id)"), distinct=False)
     country_code = filters.CharFilter(method="filter_country_code", label=_("Country (ISO alpha-2, comma-separated)"))
     bloc = filters.CharFilter(method="filter_bloc", label=_("Bloc (code: eaeu, sco, union-state)"))
-    status = filters.MultipleChoiceFilter(choices=PublicationStatus.choices, label=_("Publication status"))
+    status = filters.MultipleChoiceFilter(
+        choices=PublicationStatus.choices, label=_("Publication status"), distinct=False
+    )
     updated_since = filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte", label=_("Updated since"))
     bbox = BBoxFilter(field_name="location", label=_("Bounding box: min_lon,min_lat,max_lon,max_lat"))
     near = NearFilter(field_name="location", label=_("Within a distance: lon,lat,km"))
@@ -153,8 +164,8 @@ def sector_q(value: str, *fields: str) -> Q:
 
 
 class OrganisationFilterSet(RegistryFilterSet):
-    kind = filters.MultipleChoiceFilter(choices=OrganisationKind.choices, label=_("Kind"))
-    region = filters.ModelMultipleChoiceFilter(queryset=Region.objects.all(), label=_("Region (id)"))
+    kind = filters.MultipleChoiceFilter(choices=OrganisationKind.choices, label=_("Kind"), distinct=False)
+    region = filters.ModelMultipleChoiceFilter(queryset=Region.objects.all(), label=_("Region (id)"), distinct=False)
     region_code = filters.CharFilter(field_name="region__iso_code", label=_("Region (ISO 3166-2)"))
     sector = filters.CharFilter(method="filter_sector", label=_("Sector code (a section includes its divisions)"))
     registration_number = filters.CharFilter(label=_("Registration number"))
@@ -180,7 +191,7 @@ class OrganisationFilterSet(RegistryFilterSet):
         ]
 
     def filter_sector(self, qs, name, value):
-        return qs.filter(sector_q(value, "sectors")).distinct()
+        return semi_join(qs, sector_q(value, "sectors"))
 
 
 class CountryFilterSet(filters.FilterSet):

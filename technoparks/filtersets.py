@@ -1,8 +1,9 @@
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 
 from clusters.filtersets import technology_q_ids
-from directory.filtersets import RegistryFilterSet, sector_q
+from directory.filtersets import RegistryFilterSet, sector_q, semi_join
 from directory.models import Region
 
 from .choices import PoolStatus, TechnoparkKind, TechnoparkService
@@ -12,8 +13,8 @@ POOL_ACTIVE = [PoolStatus.NOMINATED, PoolStatus.ADMITTED]
 
 
 class TechnoparkFilterSet(RegistryFilterSet):
-    kind = filters.MultipleChoiceFilter(choices=TechnoparkKind.choices, label=_("Kind"))
-    region = filters.ModelMultipleChoiceFilter(queryset=Region.objects.all(), label=_("Region (id)"))
+    kind = filters.MultipleChoiceFilter(choices=TechnoparkKind.choices, label=_("Kind"), distinct=False)
+    region = filters.ModelMultipleChoiceFilter(queryset=Region.objects.all(), label=_("Region (id)"), distinct=False)
     region_code = filters.CharFilter(
         field_name="region__iso_code", lookup_expr="iexact", label=_("Region (ISO 3166-2)")
     )
@@ -27,9 +28,7 @@ class TechnoparkFilterSet(RegistryFilterSet):
         choices=TechnoparkService.choices, method="filter_service", label=_("Offers the service")
     )
     operator = filters.NumberFilter(field_name="operator", label=_("Operator (organisation id)"))
-    resident = filters.NumberFilter(
-        field_name="residencies__organisation", label=_("Has resident (organisation id)"), distinct=True
-    )
+    resident = filters.NumberFilter(method="filter_resident", label=_("Has resident (organisation id)"))
     free_land_min = filters.NumberFilter(
         field_name="land_free_ha", lookup_expr="gte", label=_("Free land at least (ha)")
     )
@@ -64,15 +63,19 @@ class TechnoparkFilterSet(RegistryFilterSet):
             "near",
         ]
 
+    # To-many relations filter by a semi-join (directory.filtersets.semi_join), never by DISTINCT.
     def filter_sector(self, qs, name, value):
-        return qs.filter(sector_q(value, "sectors")).distinct()
+        return semi_join(qs, sector_q(value, "sectors"))
 
     def filter_technology(self, qs, name, value):
-        return qs.filter(technologies__in=technology_q_ids(value)).distinct()
+        return semi_join(qs, Q(technologies__in=technology_q_ids(value)))
+
+    def filter_resident(self, qs, name, value):
+        return semi_join(qs, Q(residencies__organisation=value))
 
     def filter_sco_pool(self, qs, name, value):
-        in_pool = {"pool_memberships__status__in": POOL_ACTIVE}
-        return qs.filter(**in_pool).distinct() if value else qs.exclude(**in_pool)
+        in_pool = Q(pool_memberships__status__in=POOL_ACTIVE)
+        return semi_join(qs, in_pool) if value else qs.exclude(in_pool)
 
     def filter_service(self, qs, name, value):
         return qs.filter(services__contains=list(value)) if value else qs

@@ -227,3 +227,34 @@ def test_cluster_geojson_lists_visible_located_clusters():
     body = client_for().get(reverse("api:cluster-geojson"), {"kind": "innovation"}).json()
     assert [f["id"] for f in body["features"]] == [shown.pk]
     assert set(body["features"][0]["properties"]) == {"url", "name", "kind"}
+
+
+def test_to_many_filters_find_each_cluster_once_without_distinct():
+    """A cluster with two matching regions, sectors, technologies and members comes once; the page's query joins
+    no relation and sorts no whole rows (no DISTINCT), so its JSON columns are computed for the page only."""
+    section = SectorFactory(code="C")
+    first, second = DivisionFactory(code="26", parent=section), DivisionFactory(code="27", parent=section)
+    area = PriorityFactory()
+    technologies = [PriorityFactory(parent=area, level="priority") for _ in range(2)]
+    match = ClusterFactory(primary_sector=first, technologies=technologies)
+    match.secondary_sectors.add(second)
+    regions = RegionFactory.create_batch(2, country=match.country)
+    match.regions.add(*regions)
+    member = MembershipFactory(cluster=match).organisation
+    MembershipFactory(cluster=match, organisation=member, left_on="2020-01-01", joined_on="2019-01-01")
+    ClusterFactory(kind="industrial" if match.kind != "industrial" else "innovation")  # matches none of them
+    params = {
+        "sector": "C",
+        "technology": area.code,
+        "region": [region.pk for region in regions],
+        "region_code": regions[0].iso_code,
+        "member": member.pk,
+        "kind": match.kind,
+        "country": match.country_id,
+    }
+    url = reverse("api:cluster-list")
+    for name, value in params.items():
+        with CaptureQueriesContext(connection) as queries:
+            ids = results_ids(client_for().get(url, {name: value}))
+        assert ids == [match.pk], name
+        assert not any("DISTINCT" in query["sql"] for query in queries.captured_queries), name
