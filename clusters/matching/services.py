@@ -115,16 +115,9 @@ def matching_version_prepare(*, version_id: int) -> int:
     return chunks if updated else 0
 
 
-def matching_chunk_compute(*, version_id: int, number: int) -> int:
-    """Compute one chunk's suggestion lists and write them; idempotent, so a redelivered chunk changes nothing.
-
-    Returns the number of rows written, 0 when the version is no longer building.
-    """
-    version = MatchingIndexVersion.objects.defer("state").filter(pk=version_id).first()
-    if version is None or version.status != MatchingIndexStatus.BUILDING:
-        logger.info("Skipping chunk %s of matching index version %s: it is not building.", number, version_id)
-        return 0
-    state = selectors.version_state(version_id)
+def chunk_suggestions(version, number: int):
+    """The clusters of one chunk of a version (their ids, in the stored state's order) and their suggestions."""
+    state = selectors.version_state(version.pk)
     positions = np.arange(number * version.chunk_size, min(len(state), (number + 1) * version.chunk_size))
     parameters = selectors._parameters(version)
     found = state.top_k_for_positions(
@@ -134,13 +127,26 @@ def matching_chunk_compute(*, version_id: int, number: int) -> int:
         weights=parameters["weights"],
         same_country_factor=parameters["same_country_factor"],
     )
+    return state.cluster_ids[positions], found
+
+
+def matching_chunk_compute(*, version_id: int, number: int) -> int:
+    """Compute one chunk's suggestion lists and write them; idempotent, so a redelivered chunk changes nothing.
+
+    Returns the number of rows written, 0 when the version is no longer building.
+    """
+    version = MatchingIndexVersion.objects.defer("state").filter(pk=version_id).first()
+    if version is None or version.status != MatchingIndexStatus.BUILDING:
+        logger.info("Skipping chunk %s of matching index version %s: it is not building.", number, version_id)
+        return 0
+    cluster_ids, found = chunk_suggestions(version, number)
     with transaction.atomic():
         locked = MatchingIndexVersion.objects.select_for_update().filter(
             pk=version_id, status=MatchingIndexStatus.BUILDING
         )
         if not locked.exists():
             return 0
-        _write_lists(version_id, state.cluster_ids[positions], found)
+        _write_lists(version_id, cluster_ids, found)
         MatchingIndexChunk.objects.update_or_create(version_id=version_id, number=number)
         locked.update(heartbeat_at=timezone.now())
     return len(found)

@@ -2,7 +2,6 @@
 
 from datetime import timedelta
 
-import numpy as np
 import pytest
 from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
@@ -353,17 +352,7 @@ def test_partner_lines_and_network_come_from_the_live_index(world):
 
 # --- Writing lists ---------------------------------------------------------------------------
 def _chunk_found(version, number=0):
-    state = selectors.version_state(version.pk)
-    positions = np.arange(number * version.chunk_size, min(len(state), (number + 1) * version.chunk_size))
-    parameters = selectors._parameters(version)
-    found = state.top_k_for_positions(
-        positions,
-        k=parameters["top_k"],
-        min_score=parameters["min_score"],
-        weights=parameters["weights"],
-        same_country_factor=parameters["same_country_factor"],
-    )
-    return state.cluster_ids[positions], found
+    return services.chunk_suggestions(version, number)
 
 
 def _rows(version):
