@@ -11,6 +11,8 @@ from directory.api.serializers import (
     DESCRIPTION_FIELDS,
     NAME_FIELDS,
     PUBLICATION_FIELDS,
+    WRITABLE_DESCRIPTION_FIELDS,
+    WRITABLE_NAME_FIELDS,
     LocalizedNameField,
     OrganisationBriefSerializer,
     country_brief,
@@ -363,15 +365,8 @@ class ClusterWriteSerializer(StrictWriteSerializer):
     class Meta:
         model = Cluster
         fields = [
-            "name_original",
-            "original_language",
-            "name_en",
-            "name_ru",
-            "name_zh",
-            "description_original",
-            "description_en",
-            "description_ru",
-            "description_zh",
+            *WRITABLE_NAME_FIELDS,
+            *WRITABLE_DESCRIPTION_FIELDS,
             "kind",
             "external_id",
             "country",

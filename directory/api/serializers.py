@@ -15,8 +15,11 @@ from eaeu_portal.api.serializers import (
 
 from ..models import Bloc, BlocMembership, Country, Organisation, Region, Sector
 
-NAME_FIELDS = ("name", "name_original", "original_language", "name_en", "name_ru", "name_zh")
-DESCRIPTION_FIELDS = ("description", "description_original", "description_en", "description_ru", "description_zh")
+# The multilingual columns a client writes; reads add the name and description in the request's language.
+WRITABLE_NAME_FIELDS = ("name_original", "original_language", "name_en", "name_ru", "name_zh")
+WRITABLE_DESCRIPTION_FIELDS = ("description_original", "description_en", "description_ru", "description_zh")
+NAME_FIELDS = ("name", *WRITABLE_NAME_FIELDS)
+DESCRIPTION_FIELDS = ("description", *WRITABLE_DESCRIPTION_FIELDS)
 PUBLICATION_FIELDS = ("status", "published_at", "created_at", "updated_at", "is_demo", "source_note")
 
 
@@ -185,15 +188,8 @@ class OrganisationWriteSerializer(StrictWriteSerializer):
     class Meta:
         model = Organisation
         fields = [
-            "name_original",
-            "original_language",
-            "name_en",
-            "name_ru",
-            "name_zh",
-            "description_original",
-            "description_en",
-            "description_ru",
-            "description_zh",
+            *WRITABLE_NAME_FIELDS,
+            *WRITABLE_DESCRIPTION_FIELDS,
             "kind",
             "country",
             "region",

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from clusters.models import Cluster
+from directory.api.serializers import WRITABLE_DESCRIPTION_FIELDS, WRITABLE_NAME_FIELDS
 from directory.models import Country, Organisation
 from eaeu_portal.api.serializers import StrictInputMixin, VisibleRecordField
 from foresight.models import Priority
@@ -23,9 +24,6 @@ from ..models import (
     TeamMember,
     WorkingTeam,
 )
-
-NAME_FIELDS = ["name_original", "original_language", "name_en", "name_ru", "name_zh"]
-DESCRIPTION_FIELDS = ["description_original", "description_en", "description_ru", "description_zh"]
 
 
 class ProjectCountryRefSerializer(serializers.ModelSerializer):
@@ -72,8 +70,8 @@ class ProgrammeSerializer(serializers.HyperlinkedModelSerializer):
             "id",
             "url",
             "name",
-            *NAME_FIELDS,
-            *DESCRIPTION_FIELDS,
+            *WRITABLE_NAME_FIELDS,
+            *WRITABLE_DESCRIPTION_FIELDS,
             "kind",
             "owner_body",
             "countries",
@@ -186,8 +184,8 @@ class ProjectDetailSerializer(ProjectListSerializer):
     class Meta(ProjectListSerializer.Meta):
         fields = [
             *ProjectListSerializer.Meta.fields,
-            *NAME_FIELDS,
-            *DESCRIPTION_FIELDS,
+            *WRITABLE_NAME_FIELDS,
+            *WRITABLE_DESCRIPTION_FIELDS,
             "website",
             "source_idea",
             "participants",
@@ -214,8 +212,8 @@ class ProjectWriteSerializer(StrictInputMixin, serializers.ModelSerializer):
     class Meta:
         model = Project
         fields = [
-            *NAME_FIELDS,
-            *DESCRIPTION_FIELDS,
+            *WRITABLE_NAME_FIELDS,
+            *WRITABLE_DESCRIPTION_FIELDS,
             "programme",
             "lead_organisation",
             "clusters",
@@ -254,8 +252,8 @@ class IdeaSerializer(serializers.HyperlinkedModelSerializer):
             "id",
             "url",
             "name",
-            *NAME_FIELDS,
-            *DESCRIPTION_FIELDS,
+            *WRITABLE_NAME_FIELDS,
+            *WRITABLE_DESCRIPTION_FIELDS,
             "kind",
             "country",
             "sector",
@@ -287,8 +285,8 @@ class CallSerializer(serializers.HyperlinkedModelSerializer):
             "id",
             "url",
             "name",
-            *NAME_FIELDS,
-            *DESCRIPTION_FIELDS,
+            *WRITABLE_NAME_FIELDS,
+            *WRITABLE_DESCRIPTION_FIELDS,
             "kind",
             "organiser",
             "programme",

@@ -10,6 +10,8 @@ from directory.api.serializers import (
     DESCRIPTION_FIELDS,
     NAME_FIELDS,
     PUBLICATION_FIELDS,
+    WRITABLE_DESCRIPTION_FIELDS,
+    WRITABLE_NAME_FIELDS,
     CountryBriefSerializer,
     LocalizedNameField,
     OrganisationBriefSerializer,
@@ -158,15 +160,8 @@ class TechnoparkWriteSerializer(StrictWriteSerializer):
     class Meta:
         model = Technopark
         fields = [
-            "name_original",
-            "original_language",
-            "name_en",
-            "name_ru",
-            "name_zh",
-            "description_original",
-            "description_en",
-            "description_ru",
-            "description_zh",
+            *WRITABLE_NAME_FIELDS,
+            *WRITABLE_DESCRIPTION_FIELDS,
             "kind",
             "external_id",
             "operator",

@@ -40,25 +40,7 @@
       });
   }
 
-  if (data.tiles.url) {
-    const tiles = L.tileLayer(data.tiles.url, { attribution: data.tiles.attribution, maxZoom: 18 });
-    let loaded = 0;
-    let failed = 0;
-    tiles.on("tileload", () => {
-      loaded += 1;
-    });
-    tiles.on("tileerror", () => {
-      failed += 1;
-      // A closed network with no tile server: the registry's own boundaries draw the base map.
-      if (loaded === 0 && failed === 2) {
-        map.removeLayer(tiles);
-        showBoundaries();
-      }
-    });
-    tiles.addTo(map);
-  } else {
-    showBoundaries();
-  }
+  window.portalBaseMap(map, data.tiles, 18, showBoundaries);
 
   const nodes = new Map(data.nodes.map((node) => [node.id, node]));
   const degree = new Map();

@@ -101,25 +101,7 @@
       .catch(() => setStatus(text.error));
   }
 
-  if (config.tiles.url) {
-    const tiles = L.tileLayer(config.tiles.url, { attribution: config.tiles.attribution, maxZoom: config.maxZoom });
-    let loaded = 0;
-    let failed = 0;
-    tiles.on("tileload", () => {
-      loaded += 1;
-    });
-    tiles.on("tileerror", () => {
-      failed += 1;
-      // No tile server reachable (a closed network): draw the registry's own boundaries instead.
-      if (loaded === 0 && failed >= 2) {
-        map.removeLayer(tiles);
-        showBoundaryBase();
-      }
-    });
-    tiles.addTo(map);
-  } else {
-    showBoundaryBase();
-  }
+  window.portalBaseMap(map, config.tiles, config.maxZoom, showBoundaryBase);
 
   // --- Marker layers ----------------------------------------------------------------------------
   const groups = {};

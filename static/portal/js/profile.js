@@ -28,24 +28,7 @@
           .catch(() => {});
       });
     };
-    if (place.tiles.url) {
-      const tiles = L.tileLayer(place.tiles.url, { attribution: place.tiles.attribution, maxZoom: 18 });
-      let loaded = 0;
-      let failed = 0;
-      tiles.on("tileload", () => {
-        loaded += 1;
-      });
-      tiles.on("tileerror", () => {
-        failed += 1;
-        if (loaded === 0 && failed === 2) {
-          map.removeLayer(tiles);
-          drawBoundaries();
-        }
-      });
-      tiles.addTo(map);
-    } else {
-      drawBoundaries();
-    }
+    window.portalBaseMap(map, place.tiles, 18, drawBoundaries);
     L.marker([place.lat, place.lng], {
       title: place.name,
       alt: place.name,
