@@ -14,4 +14,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": env.int("FAULTS_VISIBILITY_TIMEOUT", default=8),
     "unacked_restore_interval": 1,
     "unacked_restore_throttle": 1,
+    # A worker killed during its restore sweep leaves the sweep's lock in Redis until it expires (5 minutes by
+    # default, against the production hour of visibility): expire it as fast as the rest, or no worker restores.
+    "unacked_mutex_expire": 3,
 }
