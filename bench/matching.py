@@ -5,14 +5,16 @@
 Quality: the engine on the demo clusters (fixtures/demo) against the hand-labelled pairs of
 fixtures/matching/labelled_pairs.json, precision@10 and recall@20, beside a sector-only baseline.
 Scale: synthetic registries of growing size in a scratch database (created, migrated and dropped by this script),
-each rebuilt in full the way a worker does it (snapshot, chunks copied in, switch, cleanup); then the bare matrix
-computation on the same matrices, and an incremental update of one cluster.
+each rebuilt in full the way a worker does it (snapshot, chunks copied in, switch, cleanup); then the same
+computation without the database (fitting the engine's matrices from the features already in memory, and scoring
+every chunk on the rebuild's matrices), and incremental updates of one cluster.
 """
 
 import argparse
 import json
 import os
 import random
+import statistics
 import sys
 import time
 from pathlib import Path
@@ -21,6 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 SCRATCH_DATABASE = "bench_matching"
+INCREMENTAL_SAMPLES = 5
 SECTIONS = [
     ("A", 1, 3),
     ("B", 5, 9),
@@ -257,6 +260,7 @@ def scale(sizes: list[int]) -> dict:
     from django.core.management import call_command
 
     from clusters.matching import selectors, services
+    from clusters.matching.engine import EngineState
     from clusters.models import Cluster, MatchingClusterState
 
     call_command("migrate", verbosity=0)
@@ -283,27 +287,45 @@ def scale(sizes: list[int]) -> dict:
             same_country_factor=parameters["same_country_factor"],
         )
     bare = time.perf_counter() - started
-    print(f"  bare computation at {largest:>6,} clusters (same matrices, no database): {bare:7.2f} s", flush=True)
-
-    cluster = Cluster.objects.published().order_by("?").first()
-    MatchingClusterState.objects.update(dirty=False)
-    cluster.secondary_sectors.add(reference["sectors"]["62"])
+    features, taxonomy = selectors.matching_features(), selectors.matching_taxonomy()
     started = time.perf_counter()
-    processed, _ = services.matching_update_dirty_batch(batch_size=50)
-    incremental = time.perf_counter() - started
+    EngineState.build(features, taxonomy)
+    fitting = time.perf_counter() - started
+    print(
+        f"  bare computation at {largest:>6,} clusters, no database: {fitting + bare:7.2f} s "
+        f"(fitting the matrices {fitting:.2f} s, scoring on the rebuild's matrices {bare:.2f} s)",
+        flush=True,
+    )
+
+    # One cluster at a time gains a secondary sector and loses it again, each change indexed on its own: the
+    # median of these updates with the state already in the worker's memory, and one that reads it first.
+    software = reference["sectors"]["62"]
+    updates, processed = [], 0
+    for cluster in Cluster.objects.published().order_by("?")[:INCREMENTAL_SAMPLES]:
+        for change in (cluster.secondary_sectors.add, cluster.secondary_sectors.remove):
+            MatchingClusterState.objects.update(dirty=False)
+            change(software)
+            started = time.perf_counter()
+            count, _ = services.matching_update_dirty_batch(batch_size=50)
+            updates.append(time.perf_counter() - started)
+            processed += count
+    incremental = statistics.median(updates)
     selectors._STATE_CACHE.clear()
-    cluster.secondary_sectors.remove(reference["sectors"]["62"])
+    MatchingClusterState.objects.update(dirty=False)
+    cluster.secondary_sectors.add(software)
     started = time.perf_counter()
     services.matching_update_dirty_batch(batch_size=50)
     incremental_cold = time.perf_counter() - started
     print(
-        f"  incremental update of one cluster: {incremental:7.3f} s "
-        f"({incremental_cold:.3f} s with the stored state read from the database first)",
+        f"  incremental update of one cluster: {incremental:7.3f} s, median of {len(updates)} "
+        f"(from {min(updates):.3f} to {max(updates):.3f} s; {incremental_cold:.3f} s with the stored state read "
+        "from the database first)",
         flush=True,
     )
     return {
         "timings": timings,
         "bare": bare,
+        "fitting": fitting,
         "incremental": incremental,
         "incremental_cold": incremental_cold,
         "processed": processed,
@@ -358,7 +380,12 @@ def main() -> None:
             f"(for {large / small:.1f}× the clusters; target under 2.5× for 2×)"
         )
     largest = sizes[-1]
-    print(f"  rebuild / bare computation at {largest:,}: {timings[largest] / result['bare']:.2f}× (target at most 2×)")
+    computation = result["fitting"] + result["bare"]
+    print(
+        f"  rebuild / bare computation at {largest:,}: {timings[largest] / computation:.2f}× (target at most 2×: "
+        f"the database's reads and writes take no more than the maths); against the scoring alone "
+        f"{timings[largest] / result['bare']:.2f}×"
+    )
     print(
         f"  incremental / full rebuild at {largest:,}: {100 * result['incremental'] / timings[largest]:.2f} % "
         f"({100 * result['incremental_cold'] / timings[largest]:.2f} % cold; target under 1 %)"

@@ -304,6 +304,8 @@ class MatchingIndexChunk(models.Model):
     version = models.ForeignKey(MatchingIndexVersion, on_delete=models.CASCADE, related_name="chunks")
     number = models.PositiveIntegerField(_("number"))
     done_at = models.DateTimeField(_("done at"), auto_now=True)
+    # The entry floors of the chunk's lists, gathered into the version's when it goes live.
+    floors = models.BinaryField(_("list floors"), null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["version", "number"]
@@ -312,12 +314,41 @@ class MatchingIndexChunk(models.Model):
         ]
 
 
-class PartnerSuggestion(models.Model):
-    """A suggested partner for a cluster in one index version, with the component scores behind it."""
+class MatchingListFloors(models.Model):
+    """The score each list of a version asks of a newcomer (its k-th, or the minimum while shorter), by cluster.
 
-    version = models.ForeignKey(MatchingIndexVersion, on_delete=models.CASCADE, related_name="suggestions")
-    cluster = models.ForeignKey(Cluster, on_delete=models.CASCADE, related_name="partner_suggestions")
-    partner = models.ForeignKey(Cluster, on_delete=models.CASCADE, related_name="+")
+    An incremental update reads these rather than every list a changed cluster might enter; kept beside the
+    version so that reading versions never loads them.
+    """
+
+    version = models.OneToOneField(
+        MatchingIndexVersion, primary_key=True, on_delete=models.CASCADE, related_name="list_floors"
+    )
+    data = models.BinaryField(_("list floors"), editable=False)
+
+    class Meta:
+        verbose_name = _("list floors of a matching index version")
+        verbose_name_plural = _("list floors of matching index versions")
+
+    def __str__(self) -> str:
+        return str(self.version_id)
+
+
+class PartnerSuggestion(models.Model):
+    """A suggested partner for a cluster in one index version, with the component scores behind it.
+
+    The table is partitioned by version (migration 0005): a rebuild copies its rows into a table of their own with
+    no index or foreign key to maintain, builds those once, and attaches the table when the version goes live; a
+    retired version is dropped as a whole. So the index below needs no version column: each partition holds one.
+    """
+
+    # Led by the cluster, the key also serves reading a cluster's list; a list is short enough to sort as read.
+    pk = models.CompositePrimaryKey("cluster", "partner", "version")
+    version = models.ForeignKey(
+        MatchingIndexVersion, on_delete=models.CASCADE, related_name="suggestions", db_index=False
+    )
+    cluster = models.ForeignKey(Cluster, on_delete=models.CASCADE, related_name="partner_suggestions", db_index=False)
+    partner = models.ForeignKey(Cluster, on_delete=models.CASCADE, related_name="+", db_index=False)
     score = models.FloatField(_("score"))
     sector_score = models.FloatField(_("shared sectors"), default=0)
     technology_score = models.FloatField(_("shared technologies"), default=0)
@@ -330,14 +361,10 @@ class PartnerSuggestion(models.Model):
         verbose_name = _("partner suggestion")
         verbose_name_plural = _("partner suggestions")
         constraints = [
-            models.UniqueConstraint(fields=["version", "cluster", "partner"], name="partner_suggestion_unique"),
             models.CheckConstraint(condition=Q(score__gte=0, score__lte=1), name="partner_suggestion_score_range"),
             models.CheckConstraint(condition=~Q(cluster=F("partner")), name="partner_suggestion_not_self"),
         ]
-        indexes = [
-            models.Index(fields=["version", "cluster", "-score"], name="partner_suggestion_by_score"),
-            models.Index(fields=["version", "partner"], name="partner_suggestion_by_partner"),
-        ]
+        indexes = [models.Index(fields=["partner"], name="partner_suggestion_by_partner")]
 
     def __str__(self) -> str:
         return f"{self.cluster_id} → {self.partner_id} ({self.score:.2f})"

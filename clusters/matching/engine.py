@@ -45,6 +45,10 @@ TEXT_DIMENSIONS = 128
 TEXT_SVD_ITERATIONS = 3
 # Rows scored at once: BLOCK_ROWS × clusters float32 values per component are held in memory.
 BLOCK_ROWS = 512
+# Components whose rows are normalised non-negative vectors: their dot products already lie in [0, 1].
+UNIT_COMPONENTS = ("sector", "technology", "members")
+# Columns per group when bounding a row's k-th score from its groups' maxima.
+TOP_K_GROUP = 64
 STATE_FORMAT = 2
 
 
@@ -94,6 +98,66 @@ class Suggestions:
             self.scores[mask],
             {name: values[mask] for name, values in self.components.items()},
         )
+
+
+@dataclass
+class ListFloors:
+    """For each cluster with a list, the score a newcomer must reach to enter it: the list's k-th score, or the
+    minimum score while the list is shorter than k. Sorted by cluster id.
+
+    An incremental update compares a changed cluster's scores with these instead of reading every list.
+    """
+
+    cluster_ids: np.ndarray
+    floors: np.ndarray
+
+    _DTYPE = np.dtype([("cluster_id", "<i8"), ("floor", "<f8")])
+
+    @classmethod
+    def of(cls, cluster_ids, found: Suggestions, *, k: int, min_score: float) -> ListFloors:
+        """The floors of the given clusters' lists, `found` being exactly those lists."""
+        ids = np.unique(np.asarray(cluster_ids, dtype=np.int64))
+        position = np.searchsorted(ids, found.cluster_ids)
+        counts = np.bincount(position, minlength=len(ids))
+        lowest = np.full(len(ids), np.inf)
+        np.minimum.at(lowest, position, found.scores)
+        floors = np.where(counts >= k, np.maximum(lowest, min_score), min_score)
+        return cls(ids, floors.astype(np.float64))
+
+    def lookup(self, cluster_ids: np.ndarray, default: float) -> np.ndarray:
+        """The floors of the given clusters; `default` for a cluster without a recorded list."""
+        cluster_ids = np.asarray(cluster_ids, dtype=np.int64)
+        if not len(self.cluster_ids):
+            return np.full(len(cluster_ids), default, dtype=np.float64)
+        index = np.minimum(np.searchsorted(self.cluster_ids, cluster_ids), len(self.cluster_ids) - 1)
+        return np.where(self.cluster_ids[index] == cluster_ids, self.floors[index], default)
+
+    def merge(self, newer: ListFloors, removed_ids=()) -> ListFloors:
+        """These floors with `newer` taking precedence and the removed clusters dropped."""
+        drop = np.union1d(newer.cluster_ids, np.asarray(list(removed_ids), dtype=np.int64))
+        keep = ~np.isin(self.cluster_ids, drop)
+        ids = np.concatenate([self.cluster_ids[keep], newer.cluster_ids])
+        floors = np.concatenate([self.floors[keep], newer.floors])
+        order = np.argsort(ids, kind="stable")
+        return ListFloors(ids[order], floors[order])
+
+    @classmethod
+    def combine(cls, parts: Sequence[ListFloors]) -> ListFloors:
+        """The floors of disjoint sets of lists (a version's chunks) as one."""
+        ids = np.concatenate([np.zeros(0, dtype=np.int64), *(part.cluster_ids for part in parts)])
+        floors = np.concatenate([np.zeros(0), *(part.floors for part in parts)])
+        order = np.argsort(ids, kind="stable")
+        return cls(ids[order], floors[order])
+
+    def to_bytes(self) -> bytes:
+        rows = np.empty(len(self.cluster_ids), dtype=self._DTYPE)
+        rows["cluster_id"], rows["floor"] = self.cluster_ids, self.floors
+        return rows.tobytes()
+
+    @classmethod
+    def from_bytes(cls, blob: bytes | None) -> ListFloors:
+        rows = np.frombuffer(blob or b"", dtype=cls._DTYPE)
+        return cls(rows["cluster_id"].astype(np.int64), rows["floor"].astype(np.float64))
 
 
 def _normalise_rows(matrix: sp.csr_matrix) -> sp.csr_matrix:
@@ -280,7 +344,8 @@ class EngineState:
         self.sparse = sparse
         self.text = np.ascontiguousarray(text, dtype=np.float32)
         self.position = {int(pk): i for i, pk in enumerate(self.cluster_ids.tolist())}
-        self._right: dict[str, np.ndarray] | None = None
+        self._right_transposed: dict[str, np.ndarray] | None = None
+        self._country_columns: dict[int, np.ndarray] | None = None
 
     def __len__(self) -> int:
         return len(self.cluster_ids)
@@ -292,63 +357,117 @@ class EngineState:
         return cls(vocabulary, *_identity(features), vocabulary.sparse_matrices(features), text)
 
     @property
-    def right(self) -> dict[str, np.ndarray]:
-        """The dense column side of every component, built once per state."""
-        if self._right is None:
-            self._right = {
-                "sector": self.sparse["sector"].toarray(),
-                "technology": self.sparse["technology"].toarray(),
-                "value_chain": self.sparse["own_sector"].toarray(),
-                "text": self.text,
-                "members": self.sparse["members"].toarray(),
-            }
-        return self._right
+    def right(self) -> dict[str, np.ndarray | sp.csr_matrix]:
+        """The column side of every component, a row per cluster: sparse where the features are."""
+        return {
+            "sector": self.sparse["sector"],
+            "technology": self.sparse["technology"],
+            "value_chain": self.sparse["own_sector"],
+            "text": self.text,
+            "members": self.sparse["members"],
+        }
 
-    def left(self, positions: np.ndarray) -> dict[str, np.ndarray]:
-        right = self.right
-        left = {name: right[name][positions] for name in ("sector", "technology", "text", "members")}
-        left["value_chain"] = (self.sparse["own_sector"][positions] @ self.vocabulary.value_chain).toarray()
+    @property
+    def right_transposed(self) -> dict[str, np.ndarray]:
+        """The column side as dense feature rows, built once per state: a sparse left row then adds a handful of
+        contiguous feature rows, and a dense one is a matrix product. The unit components are stacked, in the
+        order of UNIT_COMPONENTS, so one product gives their weighted sum."""
+        if self._right_transposed is None:
+            right = self.right
+            self._right_transposed = {
+                "unit": np.vstack([right[name].T.toarray(order="C") for name in UNIT_COMPONENTS]),
+                "value_chain": right["value_chain"].T.toarray(order="C"),
+                "text": np.ascontiguousarray(self.text.T),
+            }
+        return self._right_transposed
+
+    def columns_of_country(self, country_id: int) -> np.ndarray:
+        if self._country_columns is None:
+            order = np.argsort(self.country_ids, kind="stable")
+            countries, starts = np.unique(self.country_ids[order], return_index=True)
+            self._country_columns = dict(zip(countries.tolist(), np.split(order, starts[1:]), strict=True))
+        return self._country_columns.get(int(country_id), np.zeros(0, dtype=np.int64))
+
+    def left(self, positions: np.ndarray) -> dict[str, np.ndarray | sp.csr_matrix]:
+        """The row side of the given clusters: sparse where the features are (a handful of entries in hundreds of
+        columns, so a product costs their entries, not the columns), dense for the text space."""
+        left = {name: self.sparse[name][positions] for name in ("sector", "technology", "members")}
+        left["value_chain"] = sp.csr_matrix(self.sparse["own_sector"][positions] @ self.vocabulary.value_chain)
+        left["text"] = self.text[positions]
         return left
 
     def replace(self, changed: Sequence[ClusterFeatures], removed_ids: Iterable[int] = ()) -> EngineState:
-        """A copy with the changed clusters' rows recomputed (appended when new) and the removed ones dropped."""
-        drop = {f.id for f in changed} | {int(pk) for pk in removed_ids}
-        keep = np.array([pk not in drop for pk in self.cluster_ids.tolist()], dtype=bool)
-        ids, countries, accepts = _identity(changed)
+        """A copy with the changed clusters' rows recomputed (in their place, or appended when new) and the removed
+        ones dropped.
+
+        Without removals every cluster keeps its column, so the dense column side, when built, is carried over
+        with only the changed columns rewritten: an update of a few clusters does not lay out all of them again.
+        """
+        removed = {int(pk) for pk in removed_ids} - {f.id for f in changed}
+        size, ids = len(self), np.array([f.id for f in changed], dtype=np.int64)
+        positions = np.array([self.position.get(int(pk), -1) for pk in ids], dtype=np.int64)
+        # Each row of the copy names its source among the current rows followed by the changed ones.
+        source = np.arange(size)
+        source[positions[positions >= 0]] = size + np.flatnonzero(positions >= 0)
+        if removed:
+            source = source[~np.isin(self.cluster_ids, np.array(sorted(removed), dtype=np.int64))]
+        take = np.concatenate([source, size + np.flatnonzero(positions < 0)])
         new = self.vocabulary.sparse_matrices(changed)
-        sparse = {
-            name: sp.csr_matrix(sp.vstack([matrix[keep], new[name]], format="csr"), dtype=np.float32)
-            for name, matrix in self.sparse.items()
-        }
-        text = np.vstack([self.text[keep], self.vocabulary.text_vectors([f.text for f in changed])])
-        return EngineState(
-            self.vocabulary,
-            np.concatenate([self.cluster_ids[keep], ids]),
-            np.concatenate([self.country_ids[keep], countries]),
-            np.concatenate([self.accepts[keep], accepts]),
-            sparse,
-            text,
+        new_text = (
+            self.vocabulary.text_vectors([f.text for f in changed])
+            if changed
+            else np.zeros((0, self.text.shape[1]), dtype=np.float32)
         )
+        _, countries, accepts = _identity(changed)
+        state = EngineState(
+            self.vocabulary,
+            np.concatenate([self.cluster_ids, ids])[take],
+            np.concatenate([self.country_ids, countries])[take],
+            np.concatenate([self.accepts, accepts])[take],
+            {
+                name: sp.csr_matrix(sp.vstack([matrix, new[name]], format="csr")[take], dtype=np.float32)
+                for name, matrix in self.sparse.items()
+            },
+            np.vstack([self.text, new_text])[take],
+        )
+        if self._right_transposed is not None and not removed:
+            changed_side = EngineState(self.vocabulary, ids, countries, accepts, new, new_text).right_transposed
+            indexed = positions >= 0
+            state._right_transposed = {}
+            for name, matrix in self._right_transposed.items():
+                columns = np.empty((matrix.shape[0], len(take)), dtype=matrix.dtype)
+                columns[:, :size] = matrix
+                columns[:, positions[indexed]] = changed_side[name][:, indexed]
+                columns[:, size:] = changed_side[name][:, ~indexed]
+                state._right_transposed[name] = columns
+        return state
 
     # --- Scoring ---------------------------------------------------------------------------
     def block_scores(
         self, left: dict[str, np.ndarray], left_countries, *, weights: dict[str, float], same_country_factor: float
     ) -> np.ndarray:
-        """The weighted total of every left row against every cluster, home partners discounted."""
-        right = self.right
-        rows = len(left_countries)
-        total = np.zeros((rows, len(self)), dtype=np.float32)
+        """The weighted total of every left row against every cluster, home partners discounted.
+
+        Each left row is scaled by its component's share of the weights, so products arrive weighted: the unit
+        components in one product, then the two that need bounding, each added in place.
+        """
+        right = self.right_transposed
         weight_sum = sum(weights.values())
-        for name in COMPONENTS:
-            if not weights.get(name):
+        share = {name: np.float32(weights.get(name, 0) / weight_sum) for name in COMPONENTS}
+        unit = [left[name] * share[name] for name in UNIT_COMPONENTS]
+        unit_left = sp.hstack(unit, format="csr") if any(map(sp.issparse, unit)) else np.hstack(unit)
+        total = np.asarray(unit_left @ right["unit"], dtype=np.float32)
+        for name in ("value_chain", "text"):
+            if not share[name]:
                 continue
-            product = left[name] @ right[name].T
-            _transform(name, product)
-            product *= np.float32(weights[name] / weight_sum)
+            product = np.asarray((left[name] * share[name]) @ right[name], dtype=np.float32)
+            _bound(name, product, share[name])
             total += product
         left_countries = np.asarray(left_countries, dtype=np.int64)
-        same = (left_countries[:, None] == self.country_ids[None, :]) & (left_countries[:, None] >= 0)
-        total[same] *= np.float32(same_country_factor)
+        if same_country_factor != 1:
+            for country in np.unique(left_countries[left_countries >= 0]).tolist():
+                home = np.ix_(np.flatnonzero(left_countries == country), self.columns_of_country(country))
+                total[home] *= np.float32(same_country_factor)
         return total
 
     def top_k(
@@ -390,7 +509,7 @@ class EngineState:
         components = {}
         for name in COMPONENTS:
             # The pair's own dot product: cheaper than keeping every component's block in memory.
-            values = np.einsum("ij,ij->i", left[name][rows], right[name][cols]) if len(rows) else np.zeros(0)
+            values = _row_dots(left[name], rows, right[name], cols)
             _transform(name, values)
             components[name] = values.astype(np.float64)
         return Suggestions(
@@ -488,10 +607,28 @@ def limit_threads(threads: int) -> None:
 
 def _transform(name: str, values: np.ndarray) -> None:
     """Bound each component to [0, 1] in place; faint text likeness between unrelated texts counts as none."""
-    if name == "text":
-        values[values < TEXT_FLOOR] = 0
-    np.minimum(values, 1.0, out=values)
+    _bound(name, values, 1.0)
     np.maximum(values, 0.0, out=values)
+
+
+def _bound(name: str, values: np.ndarray, share: float) -> None:
+    """`_transform` of values already scaled by `share`, for the components that need it: text likeness under the
+    floor (negative included) counts as none, and neither text nor a value chain counts for more than its share."""
+    if name == "text":
+        values[values < TEXT_FLOOR * share] = 0
+    np.minimum(values, np.float32(share), out=values)
+
+
+def _row_dots(left, rows: np.ndarray, right, cols: np.ndarray) -> np.ndarray:
+    """The dot product of each left row `rows[i]` with right row `cols[i]`; either side may be sparse."""
+    if not len(rows):
+        return np.zeros(0)
+    a, b = left[rows], right[cols]
+    if sp.issparse(b) and not sp.issparse(a):
+        a, b = b, a
+    if sp.issparse(a):
+        return np.asarray(a.multiply(b).sum(axis=1)).ravel()
+    return np.einsum("ij,ij->i", a, b)
 
 
 def _identity(features: Sequence[ClusterFeatures]):
@@ -505,25 +642,69 @@ def _identity(features: Sequence[ClusterFeatures]):
 def _top_k_dense(total: np.ndarray, k: int, min_score: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The k largest entries of each row at or above min_score, best first; ties go to the lower column.
 
-    `argpartition` finds each row's k-th value in linear time; every entry reaching it is then taken and ranked, so
-    which of several equal scores makes the list never depends on the partition's internal order.
+    A lower bound of each row's k-th value comes from its column groups' maxima; every entry reaching it is then
+    taken and ranked, so which of several equal scores makes the list never depends on a partition's order.
     """
     rows_count, columns = total.shape
     if not rows_count or not columns or k <= 0:
         empty = np.zeros(0, dtype=np.int64)
         return empty, empty, np.zeros(0, dtype=np.float32)
-    if columns > k:
-        kth = np.partition(total, columns - k, axis=1)[:, columns - k]
-    else:
-        kth = total.min(axis=1)
-    floor = np.maximum(kth, np.float32(min_score))
-    rows, cols = np.nonzero((total >= floor[:, None]) & (total > 0))
+    # Entries must also be positive: a floor of the smallest positive value says both in one comparison.
+    maxima = _group_maxima(total)
+    floor = np.maximum(_kth_lower_bound(total, maxima, k), max(np.float32(min_score), _SMALLEST_POSITIVE))
+    rows, cols = _entries_reaching(total, maxima, floor)
     values = total[rows, cols]
     order = np.lexsort((cols, -values, rows))
     rows, cols, values = rows[order], cols[order], values[order]
     starts = np.searchsorted(rows, np.arange(rows_count))
     keep = np.arange(len(rows)) - starts[rows] < k
     return rows[keep], cols[keep], values[keep]
+
+
+_SMALLEST_POSITIVE = np.finfo(np.float32).smallest_subnormal
+
+
+def _groups(total: np.ndarray) -> tuple[np.ndarray, int]:
+    """The row-major view of a block's whole column groups, and the number of columns they cover."""
+    rows_count, columns = total.shape
+    whole = columns // TOP_K_GROUP * TOP_K_GROUP
+    return total[:, :whole].reshape(rows_count, -1, TOP_K_GROUP), whole
+
+
+def _group_maxima(total: np.ndarray) -> np.ndarray:
+    """Each row's maximum per group of TOP_K_GROUP columns, the last group taking the columns left over."""
+    grouped, whole = _groups(total)
+    if whole == total.shape[1]:
+        return grouped.max(axis=2)
+    return np.column_stack([grouped.max(axis=2), total[:, whole:].max(axis=1)])
+
+
+def _kth_lower_bound(total: np.ndarray, maxima: np.ndarray, k: int) -> np.ndarray:
+    """For each row, a value its k-th largest entry reaches: the k-th largest of its column groups' maxima (k
+    groups reach it, so k entries do). Cheaper than partitioning whole rows, and the entries at or above it are
+    few, so ranking them is cheap too."""
+    columns = total.shape[1]
+    if columns <= k:
+        return total.min(axis=1)
+    groups = maxima.shape[1]
+    if groups <= k:
+        return np.partition(total, columns - k, axis=1)[:, columns - k]
+    return np.partition(maxima, groups - k, axis=1)[:, groups - k]
+
+
+def _entries_reaching(total: np.ndarray, maxima: np.ndarray, floor: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(row, column) of every entry at or above its row's floor, row by row, columns ascending: only the column
+    groups whose maximum reaches the floor are searched."""
+    grouped, whole = _groups(total)
+    if not whole:
+        return np.nonzero(total >= floor[:, None])
+    group_rows, group_numbers = np.nonzero(maxima[:, : whole // TOP_K_GROUP] >= floor[:, None])
+    inside, offsets = np.nonzero(grouped[group_rows, group_numbers] >= floor[group_rows, None])
+    rows, cols = group_rows[inside], group_numbers[inside] * TOP_K_GROUP + offsets
+    if whole < total.shape[1]:
+        tail_rows, tail_cols = np.nonzero(total[:, whole:] >= floor[:, None])
+        rows, cols = np.concatenate([rows, tail_rows]), np.concatenate([cols, tail_cols + whole])
+    return rows, cols
 
 
 def _fit_ngrams(texts: Sequence[str]) -> tuple[list[str], sp.csr_matrix, np.ndarray]:

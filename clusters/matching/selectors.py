@@ -5,10 +5,13 @@ from __future__ import annotations
 import json
 import re
 from collections import defaultdict
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+import psycopg
+from django.db import connection
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
@@ -127,11 +130,25 @@ def active_version() -> MatchingIndexVersion | None:
 _STATE_CACHE: dict[int, EngineState] = {}
 
 
+@contextmanager
+def binary_cursor():
+    """A driver cursor exchanging values in binary: a state of megabytes travels as it is, not as hex text of twice
+    its size to be escaped and parsed; it takes part in the current transaction like any other query."""
+    connection.ensure_connection()
+    with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
+        yield cursor
+
+
 def version_state(version_id: int) -> EngineState:
     """The engine state stored with a version, kept in this process while the version is the one asked for."""
     state = _STATE_CACHE.get(version_id)
     if state is None:
-        blob = MatchingIndexVersion.objects.filter(pk=version_id).values_list("state", flat=True).first()
+        with binary_cursor() as cursor:
+            cursor.execute(
+                f"SELECT state FROM {MatchingIndexVersion._meta.db_table} WHERE id = %s", [version_id], binary=True
+            )
+            row = cursor.fetchone()
+        blob = row[0] if row else None
         if blob is None:
             raise MatchingIndexVersion.DoesNotExist(f"matching index version {version_id} has no stored state")
         state = EngineState.from_bytes(bytes(blob))

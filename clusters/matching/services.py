@@ -14,16 +14,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clusters.models import (
+    Cluster,
     MatchingClusterState,
     MatchingIndexChunk,
     MatchingIndexVersion,
+    MatchingListFloors,
     PartnerSuggestion,
 )
 from eaeu_portal.outbox import enqueue
 
 from . import conf, selectors
 from .choices import MatchingIndexStatus
-from .engine import COMPONENTS, EngineState, Suggestions, limit_threads
+from .engine import COMPONENTS, EngineState, ListFloors, Suggestions, limit_threads
 
 logger = logging.getLogger(__name__)
 limit_threads(conf.blas_threads())
@@ -97,22 +99,32 @@ def _abandon_stale_builds() -> None:
 def matching_version_prepare(*, version_id: int) -> int:
     """Read every published cluster once, store the engine state with the version, and plan its chunks.
 
-    Returns the number of chunks, 0 when the version is no longer building (a redelivered or abandoned job).
+    Returns the number of chunks, 0 when the version is no longer building (an abandoned job). A version prepared
+    before (a redelivered job) keeps its snapshot: its chunks are sent again and skip what is already written.
     """
-    if not _is_building(version_id):
+    version = MatchingIndexVersion.objects.defer("state").filter(pk=version_id).first()
+    if version is None or version.status != MatchingIndexStatus.BUILDING:
         return 0
+    if version.chunks_total:
+        return version.chunks_total
     state = EngineState.build(selectors.matching_features(), selectors.matching_taxonomy())
     snapshot_at = timezone.now()
-    version = MatchingIndexVersion.objects.defer("state").get(pk=version_id)
     chunks = max(1, -(-len(state) // version.chunk_size))
-    updated = MatchingIndexVersion.objects.filter(pk=version_id, status=MatchingIndexStatus.BUILDING).update(
-        state=state.to_bytes(),
-        snapshot_at=snapshot_at,
-        heartbeat_at=snapshot_at,
-        clusters_total=len(state),
-        chunks_total=chunks,
-    )
-    return chunks if updated else 0
+    with transaction.atomic():
+        version = MatchingIndexVersion.objects.select_for_update().defer("state").filter(pk=version_id).first()
+        if version is None or version.status != MatchingIndexStatus.BUILDING:
+            return 0
+        if version.chunks_total:
+            return version.chunks_total
+        with selectors.binary_cursor() as cursor:
+            cursor.execute(
+                f"""UPDATE {MatchingIndexVersion._meta.db_table}
+                    SET state = %b, snapshot_at = %s, heartbeat_at = %s, clusters_total = %s, chunks_total = %s
+                    WHERE id = %s""",
+                [state.to_bytes(), snapshot_at, snapshot_at, len(state), chunks, version_id],
+            )
+        _create_version_table(version_id)
+    return chunks
 
 
 def chunk_suggestions(version, number: int):
@@ -131,23 +143,30 @@ def chunk_suggestions(version, number: int):
 
 
 def matching_chunk_compute(*, version_id: int, number: int) -> int:
-    """Compute one chunk's suggestion lists and write them; idempotent, so a redelivered chunk changes nothing.
+    """Compute one chunk's suggestion lists and copy them into the version's table; a chunk already written (a
+    redelivered job) is skipped, so each list is written once.
 
-    Returns the number of rows written, 0 when the version is no longer building.
+    Returns the number of rows written, 0 when the version is no longer building or the chunk was done.
     """
     version = MatchingIndexVersion.objects.defer("state").filter(pk=version_id).first()
     if version is None or version.status != MatchingIndexStatus.BUILDING:
         logger.info("Skipping chunk %s of matching index version %s: it is not building.", number, version_id)
+        return 0
+    done = MatchingIndexChunk.objects.filter(version_id=version_id, number=number)
+    if done.exists():
         return 0
     cluster_ids, found = chunk_suggestions(version, number)
     with transaction.atomic():
         locked = MatchingIndexVersion.objects.select_for_update().filter(
             pk=version_id, status=MatchingIndexStatus.BUILDING
         )
-        if not locked.exists():
+        # The version's row lock orders the deliveries of one chunk: the second one sees the first one's mark.
+        if not locked.exists() or done.exists():
             return 0
-        _write_lists(version_id, cluster_ids, found)
-        MatchingIndexChunk.objects.update_or_create(version_id=version_id, number=number)
+        _copy_rows(partition_table(version_id), version_id, found)
+        parameters = selectors._parameters(version)
+        floors = ListFloors.of(cluster_ids, found, k=parameters["top_k"], min_score=parameters["min_score"])
+        MatchingIndexChunk.objects.create(version_id=version_id, number=number, floors=floors.to_bytes())
         locked.update(heartbeat_at=timezone.now())
     return len(found)
 
@@ -170,6 +189,9 @@ def matching_version_activate(*, version_id: int, dispatch: bool = True) -> bool
                 version.chunks_total,
             )
             return False
+        shortened = _attach_version_table(version_id)
+        chunk_floors = MatchingIndexChunk.objects.filter(version_id=version_id).values_list("floors", flat=True)
+        _write_floors(version_id, ListFloors.combine([ListFloors.from_bytes(blob) for blob in chunk_floors]))
         now = timezone.now()
         MatchingIndexVersion.objects.filter(status=MatchingIndexStatus.ACTIVE).update(
             status=MatchingIndexStatus.RETIRED
@@ -180,6 +202,7 @@ def matching_version_activate(*, version_id: int, dispatch: bool = True) -> bool
         MatchingClusterState.objects.filter(changed_at__lt=version.snapshot_at, dirty=True).update(
             dirty=False, indexed_at=now
         )
+        matching_clusters_mark_dirty(cluster_ids=shortened, dispatch=False)
         redo = MatchingClusterState.objects.filter(changed_at__gte=version.snapshot_at).update(dirty=True)
         if dispatch:
             transaction.on_commit(partial(enqueue, tasks.matching_versions_cleanup))
@@ -195,18 +218,29 @@ def matching_version_fail(*, version_id: int, error: str) -> None:
 
 
 def matching_versions_cleanup() -> int:
-    """Delete retired and failed versions (their suggestions go with them), keeping the newest few if configured."""
+    """Delete retired and failed versions, keeping the newest few if configured; their tables are dropped whole.
+
+    Tables left behind by versions that no longer exist (a build whose database rows were removed) go too.
+    """
     old = (
         MatchingIndexVersion.objects.filter(status__in=[MatchingIndexStatus.RETIRED, MatchingIndexStatus.FAILED])
         .order_by("-created_at")
         .values_list("pk", flat=True)
     )
-    doomed = list(old[conf.keep_retired_versions() :])
-    if not doomed:
-        return 0
-    # One DELETE per table: the suggestions are never loaded into memory.
-    PartnerSuggestion.objects.filter(version_id__in=doomed).delete()
-    MatchingIndexVersion.objects.filter(pk__in=doomed).delete()
+    doomed = set(old[conf.keep_retired_versions() :])
+    tables = _version_tables()
+    orphaned = set(tables) - set(MatchingIndexVersion.objects.filter(pk__in=tables).values_list("pk", flat=True))
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            # Dropping a partition locks the whole table for an instant: wait for readers briefly, else fail and
+            # let the task retry, rather than queue every reader behind a long one.
+            cursor.execute("SET LOCAL lock_timeout = '2s'")
+            # A table with foreign-key checks still pending in this transaction cannot be dropped: run them now.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            for version_id in sorted((doomed | orphaned) & set(tables)):
+                cursor.execute(f"DROP TABLE {_quoted(tables[version_id])}")
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+        MatchingIndexVersion.objects.filter(pk__in=doomed).delete()
     return len(doomed)
 
 
@@ -255,34 +289,45 @@ def matching_clusters_reindex(*, cluster_ids: Iterable[int]) -> int:
     version = selectors.active_version()
     if version is None or not cluster_ids:
         return 0
-    with transaction.atomic():
+    # Within a batch's transaction no savepoint is needed: an error here rolls the whole batch back anyway.
+    with transaction.atomic(savepoint=False):
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [INCREMENTAL_LOCK_NAMESPACE, version.pk])
         if not MatchingIndexVersion.objects.filter(pk=version.pk, status=MatchingIndexStatus.ACTIVE).exists():
             return 0
         state = _current_state(version, cluster_ids)
         parameters = selectors._parameters(version)
-        present = [state.position[pk] for pk in cluster_ids if pk in state.position]
-        gone = [pk for pk in cluster_ids if pk not in state.position]
-        affected = set(_lists_entered(version, state, present, parameters))
-        affected |= set(
+        floors = _read_floors(version.pk)
+        listed_them = set(
             PartnerSuggestion.objects.filter(version=version, partner_id__in=cluster_ids).values_list(
                 "cluster_id", flat=True
             )
         )
-        affected -= set(cluster_ids)
-        rows = sorted(set(present) | {state.position[pk] for pk in affected if pk in state.position})
-        found = state.top_k_for_positions(
-            np.array(rows, dtype=np.int64),
-            k=parameters["top_k"],
-            min_score=parameters["min_score"],
-            weights=parameters["weights"],
-            same_country_factor=parameters["same_country_factor"],
-        )
+        while True:
+            present = [state.position[pk] for pk in cluster_ids if pk in state.position]
+            gone = [pk for pk in cluster_ids if pk not in state.position]
+            affected = (set(_lists_entered(state, present, parameters, floors)) | listed_them) - set(cluster_ids)
+            rows = sorted(set(present) | {state.position[pk] for pk in affected if pk in state.position})
+            found = state.top_k_for_positions(
+                np.array(rows, dtype=np.int64),
+                k=parameters["top_k"],
+                min_score=parameters["min_score"],
+                weights=parameters["weights"],
+                same_country_factor=parameters["same_country_factor"],
+            )
+            # The stored state still holds clusters deleted since its snapshot: drop any the lists name, again.
+            deleted = _deleted_clusters(np.concatenate([state.cluster_ids[rows], found.partner_ids]))
+            if not deleted:
+                break
+            state = state.replace([], removed_ids=deleted)
         _write_lists(version.pk, state.cluster_ids[rows] if rows else np.zeros(0, dtype=np.int64), found)
         if gone:
             PartnerSuggestion.objects.filter(version=version, cluster_id__in=gone).delete()
             PartnerSuggestion.objects.filter(version=version, partner_id__in=gone).delete()
+        rewritten = ListFloors.of(
+            state.cluster_ids[rows], found, k=parameters["top_k"], min_score=parameters["min_score"]
+        )
+        _write_floors(version.pk, floors.merge(rewritten, removed_ids=gone))
     return len(rows) + len(gone)
 
 
@@ -305,6 +350,37 @@ def matching_update_dirty_batch(*, batch_size: int) -> tuple[int, bool]:
     return len(ids), remaining
 
 
+def _read_floors(version_id: int) -> ListFloors:
+    with selectors.binary_cursor() as cursor:
+        cursor.execute(
+            f"SELECT data FROM {MatchingListFloors._meta.db_table} WHERE version_id = %s", [version_id], binary=True
+        )
+        row = cursor.fetchone()
+    return ListFloors.from_bytes(row[0] if row else None)
+
+
+def _write_floors(version_id: int, floors: ListFloors) -> None:
+    with selectors.binary_cursor() as cursor:
+        cursor.execute(
+            f"""INSERT INTO {MatchingListFloors._meta.db_table} (version_id, data) VALUES (%s, %b)
+                ON CONFLICT (version_id) DO UPDATE SET data = EXCLUDED.data""",
+            [version_id, floors.to_bytes()],
+        )
+
+
+def _deleted_clusters(cluster_ids: np.ndarray) -> list[int]:
+    """Those of the given clusters no longer in the registry at all."""
+    wanted = np.unique(cluster_ids)
+    if not len(wanted):
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT id FROM {_quoted(Cluster._meta.db_table)} WHERE id = ANY(%s::bigint[])", [_array(wanted)]
+        )
+        existing = {pk for (pk,) in cursor.fetchall()}
+    return [pk for pk in wanted.tolist() if pk not in existing]
+
+
 def _current_state(version: MatchingIndexVersion, cluster_ids: list[int]) -> EngineState:
     """The version's stored state with every cluster changed since its snapshot read again from the database."""
     stale = set(cluster_ids)
@@ -319,8 +395,8 @@ def _current_state(version: MatchingIndexVersion, cluster_ids: list[int]) -> Eng
     return state.replace(fresh, removed_ids=stale - {f.id for f in fresh})
 
 
-def _lists_entered(version, state: EngineState, present: list[int], parameters: dict) -> list[int]:
-    """Clusters whose list a changed cluster now belongs in: its score beats their current last entry."""
+def _lists_entered(state: EngineState, present: list[int], parameters: dict, floors: ListFloors) -> list[int]:
+    """Clusters whose list a changed cluster now belongs in: its score reaches their list's floor."""
     eligible = [position for position in present if state.accepts[position]]
     if not eligible:
         return []
@@ -334,44 +410,102 @@ def _lists_entered(version, state: EngineState, present: list[int], parameters: 
     # Scores are symmetric: row c against column j is also what j would give c.
     best = scores.max(axis=0)
     candidates = np.flatnonzero(best >= parameters["min_score"])
-    if not len(candidates):
-        return []
     candidate_ids = state.cluster_ids[candidates]
-    threshold = np.full(len(candidates), parameters["min_score"], dtype=np.float64)
-    index = {int(pk): i for i, pk in enumerate(candidate_ids.tolist())}
-    # One grouped query with an array parameter: thousands of candidates are common at the registry's scale.
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"""SELECT cluster_id, min(score) FROM {PartnerSuggestion._meta.db_table}
-                WHERE version_id = %s AND cluster_id = ANY(%s::bigint[]) GROUP BY cluster_id HAVING count(*) >= %s""",
-            [version.pk, _array(candidate_ids), parameters["top_k"]],
-        )
-        for cluster_id, lowest in cursor.fetchall():
-            threshold[index[cluster_id]] = max(lowest, parameters["min_score"])
+    threshold = floors.lookup(candidate_ids, default=parameters["min_score"])
     return candidate_ids[best[candidates] >= threshold].tolist()
 
 
 def _write_lists(version_id: int, cluster_ids, found: Suggestions) -> None:
-    """Make the given clusters' lists exactly `found`: their rows are deleted and `found` is copied in.
+    """Make the given clusters' lists of a version exactly `found`: their rows are deleted and `found` copied in.
 
-    Run inside the caller's transaction, so readers see the old lists until it commits, and a chunk written twice
-    leaves one row per (version, cluster, partner): the second run deletes the first one's rows before copying.
-    COPY takes the rows as one binary stream, several times faster than an upsert of parameter arrays.
+    Run inside the caller's transaction, so readers see the old lists until it commits.
     """
-    table = PartnerSuggestion._meta.db_table
+    table = _quoted(partition_table(version_id))
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {table} WHERE cluster_id = ANY(%s::bigint[])", [_array(cluster_ids)])
+    _copy_rows(partition_table(version_id), version_id, found)
+
+
+def _copy_rows(table: str, version_id: int, found: Suggestions) -> None:
+    """Append `found` to a version's table as one binary COPY stream, several times faster than inserts."""
+    if not len(found):
+        return
     columns = ["version_id", "cluster_id", "partner_id", "score", *(f"{name}_score" for name in COMPONENTS)]
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"DELETE FROM {table} WHERE version_id = %s AND cluster_id = ANY(%s::bigint[])",
-            [version_id, _array(cluster_ids)],
-        )
-        if not len(found):
-            return
         # COPY goes through the driver's cursor; its errors are turned into Django's like every other query's, so
         # callers and the task retries see IntegrityError or OperationalError whichever way the rows were sent.
         with connection.wrap_database_errors:
-            with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN (FORMAT BINARY)") as copy:
+            with cursor.cursor.copy(f"COPY {_quoted(table)} ({', '.join(columns)}) FROM STDIN (FORMAT BINARY)") as copy:
                 copy.write(_binary_rows(version_id, found))
+
+
+# --- The tables of versions -----------------------------------------------------------------
+def partition_table(version_id: int) -> str:
+    """The table holding one version's suggestions: loaded alone while building, a partition once live."""
+    return f"{PartnerSuggestion._meta.db_table}_v{int(version_id)}"
+
+
+def _quoted(name: str) -> str:
+    return connection.ops.quote_name(name)
+
+
+def _create_version_table(version_id: int) -> None:
+    """A table shaped like the suggestions' with their checks, but no index or foreign key to maintain per row.
+
+    Its check on the version lets attaching it skip the scan that would prove every row belongs there.
+    """
+    table, parent = _quoted(partition_table(version_id)), _quoted(PartnerSuggestion._meta.db_table)
+    with connection.cursor() as cursor:
+        # A table of this name can only be a leftover of a database whose version numbers started again.
+        cursor.execute(f"DROP TABLE IF EXISTS {table}")
+        cursor.execute(f"CREATE TABLE {table} (LIKE {parent} INCLUDING DEFAULTS INCLUDING CONSTRAINTS)")
+        cursor.execute(f"ALTER TABLE {table} ADD CHECK (version_id = {int(version_id)})")
+
+
+def _attach_version_table(version_id: int) -> list[int]:
+    """Make a built version's table a partition of the suggestions: PostgreSQL builds its indexes once and checks
+    its foreign keys in one join, instead of per row while the chunks were copied in.
+
+    A cluster deleted since the snapshot fails that check: its rows are then removed and the table attached again.
+    Returns the clusters whose lists lost a partner that way, to be refilled after the switch. Statistics are
+    gathered so the planner knows the new partition from its first query.
+    """
+    table, parent = _quoted(partition_table(version_id)), _quoted(PartnerSuggestion._meta.db_table)
+    clusters = _quoted(Cluster._meta.db_table)
+    attach = f"ALTER TABLE {parent} ATTACH PARTITION {table} FOR VALUES IN ({int(version_id)})"
+    shortened: list[int] = []
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT relispartition FROM pg_class WHERE oid = to_regclass(%s)", [partition_table(version_id)])
+        if cursor.fetchone()[0]:
+            return []
+        try:
+            with transaction.atomic():
+                cursor.execute(attach)
+        except IntegrityError:
+            cursor.execute(
+                f"""DELETE FROM {table} AS s
+                    WHERE NOT EXISTS (SELECT FROM {clusters} AS c WHERE c.id = s.cluster_id)
+                       OR NOT EXISTS (SELECT FROM {clusters} AS c WHERE c.id = s.partner_id)
+                    RETURNING s.cluster_id"""
+            )
+            removed_from = {cluster_id for (cluster_id,) in cursor.fetchall()}
+            cursor.execute(attach)
+            shortened = list(Cluster.objects.filter(pk__in=removed_from).values_list("pk", flat=True))
+        cursor.execute(f"ANALYZE {table}")
+    return shortened
+
+
+def _version_tables() -> dict[int, str]:
+    """The versions' tables in the database, attached or not, by version id."""
+    prefix = f"{PartnerSuggestion._meta.db_table}_v"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """SELECT relname FROM pg_class
+               WHERE relkind = 'r' AND relnamespace = current_schema()::regnamespace AND starts_with(relname, %s)""",
+            [prefix],
+        )
+        names = [name for (name,) in cursor.fetchall()]
+    return {int(name[len(prefix) :]): name for name in names if name[len(prefix) :].isdigit()}
 
 
 # The binary COPY layout of one row: a field count, then each field as its byte length and big-endian value.

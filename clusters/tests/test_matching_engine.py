@@ -3,7 +3,17 @@
 import numpy as np
 import pytest
 
-from clusters.matching.engine import ClusterFeatures, EngineState, Taxonomy, _top_k_dense, explain
+from clusters.matching.engine import (
+    ClusterFeatures,
+    EngineState,
+    ListFloors,
+    Suggestions,
+    Taxonomy,
+    _group_maxima,
+    _kth_lower_bound,
+    _top_k_dense,
+    explain,
+)
 
 WEIGHTS = {"sector": 0.30, "technology": 0.20, "value_chain": 0.15, "text": 0.20, "members": 0.15}
 
@@ -154,6 +164,40 @@ def test_top_k_of_a_dense_block_breaks_ties_by_lower_column():
     assert values.tolist() == pytest.approx([0.9, 0.5, 0.3])
 
 
+def _top_k_by_sorting(total, k, min_score):
+    """The reference: every row sorted whole, best first, ties to the lower column."""
+    rows, cols, values = [], [], []
+    for row, line in enumerate(total):
+        ranked = sorted(
+            (col for col in range(len(line)) if line[col] > 0 and line[col] >= min_score),
+            key=lambda col: (-line[col], col),
+        )[:k]
+        rows += [row] * len(ranked)
+        cols += ranked
+        values += [line[col] for col in ranked]
+    return rows, cols, values
+
+
+@pytest.mark.parametrize("columns", [5, 63, 64, 200, 1000, 1033])
+@pytest.mark.parametrize("k", [1, 20])
+def test_top_k_of_a_dense_block_equals_sorting_every_row(columns, k):
+    generator = np.random.default_rng(columns * 100 + k)
+    # Scores on a coarse grid make many ties; zeros and scores under the minimum must never be taken.
+    total = (generator.integers(0, 40, size=(37, columns)) / 40).astype(np.float32)
+    total[::5] = 0
+    for min_score in (0.0, 0.5):
+        rows, cols, values = _top_k_dense(total, k, min_score)
+        expected = _top_k_by_sorting(total, k, min_score)
+        assert (rows.tolist(), cols.tolist(), values.tolist()) == expected
+
+
+def test_a_floor_from_column_groups_never_passes_a_rows_kth_score():
+    generator = np.random.default_rng(7)
+    total = generator.random((50, 1000), dtype=np.float32)
+    bound = _kth_lower_bound(total, _group_maxima(total), 20)
+    assert (bound <= np.sort(total, axis=1)[:, -20]).all()
+
+
 def test_state_round_trips_through_bytes_and_scores_the_same():
     items = [
         features(pk, primary_sector="26" if pk % 2 else "27", priorities=(3,), text=f"laser optics {pk}")
@@ -264,3 +308,51 @@ def test_a_stored_state_keeps_the_fitted_text_space_for_later_rows():
     assert copy.vocabulary.text_terms == state.vocabulary.text_terms
     new = ["laser optics for photonics", "dairy and grain"]
     assert np.allclose(copy.vocabulary.text_vectors(new), state.vocabulary.text_vectors(new))
+
+
+# --- List floors --------------------------------------------------------------------------------
+def _suggestions(pairs):
+    cluster_ids, partner_ids, scores = (np.array(column) for column in zip(*pairs, strict=True))
+    return Suggestions(cluster_ids.astype(np.int64), partner_ids.astype(np.int64), scores.astype(np.float64))
+
+
+def test_a_full_list_asks_its_kth_score_and_a_short_or_empty_one_the_minimum():
+    found = _suggestions([(1, 2, 0.9), (1, 3, 0.7), (4, 2, 0.8)])
+    floors = ListFloors.of([4, 1, 9], found, k=2, min_score=0.1)
+    assert floors.cluster_ids.tolist() == [1, 4, 9]
+    assert floors.floors.tolist() == pytest.approx([0.7, 0.1, 0.1])
+    assert floors.lookup(np.array([9, 1, 5]), default=0.3).tolist() == pytest.approx([0.1, 0.7, 0.3])
+
+
+def test_newer_floors_replace_older_ones_and_removed_clusters_lose_theirs():
+    older = ListFloors.of([1, 2, 3], _suggestions([(1, 5, 0.5), (2, 5, 0.6), (3, 5, 0.4)]), k=1, min_score=0.1)
+    newer = ListFloors.of([2, 7], _suggestions([(2, 5, 0.2), (7, 5, 0.9)]), k=1, min_score=0.1)
+    merged = older.merge(newer, removed_ids=[3])
+    assert merged.cluster_ids.tolist() == [1, 2, 7]
+    assert merged.floors.tolist() == pytest.approx([0.5, 0.2, 0.9])
+    combined = ListFloors.combine([newer, ListFloors.of([1], _suggestions([(1, 5, 0.5)]), k=1, min_score=0.1)])
+    assert combined.cluster_ids.tolist() == [1, 2, 7]
+    again = ListFloors.from_bytes(merged.to_bytes())
+    assert again.cluster_ids.tolist() == [1, 2, 7] and again.floors.tolist() == merged.floors.tolist()
+    assert len(ListFloors.from_bytes(None).cluster_ids) == 0
+
+
+def test_a_replaced_state_scores_as_one_built_from_scratch_whether_or_not_its_columns_were_carried_over():
+    items = [
+        features(
+            pk, primary_sector=("26", "27", "28")[pk % 3], priorities=(3,) if pk % 2 else (11,), text=f"laser {pk}"
+        )
+        for pk in range(1, 40)
+    ]
+    changed = [features(5, primary_sector="62", text="software"), features(99, primary_sector="26", text="laser")]
+    for removed in ([], [7]):
+        state = EngineState.build(items, TAXONOMY)
+        state.right_transposed  # built, so the copy carries it over when nothing is removed
+        updated = state.replace(changed, removed_ids=removed)
+        fresh = EngineState(
+            updated.vocabulary, updated.cluster_ids, updated.country_ids, updated.accepts, updated.sparse, updated.text
+        )
+        for name, matrix in fresh.right_transposed.items():
+            assert np.allclose(updated.right_transposed[name], matrix), (removed, name)
+        assert updated.position[5] == state.position[5] and updated.cluster_ids[-1] == 99
+        assert (7 in updated.position) is not bool(removed)

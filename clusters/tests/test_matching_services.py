@@ -150,23 +150,106 @@ def test_rebuild_switches_readers_in_one_step_and_removes_the_old_version(world)
     assert not PartnerSuggestion.objects.filter(version_id=first.pk).exists()
 
 
+def _rebuilt():
+    return services.matching_rebuild_inline()
+
+
+def _built_beside_a_live_one():
+    """A version with every chunk written, not yet switched to, while a first version serves."""
+    services.matching_rebuild_inline()
+    version = services.matching_rebuild_start(dispatch=False)
+    for number in range(services.matching_version_prepare(version_id=version.pk)):
+        services.matching_chunk_compute(version_id=version.pk, number=number)
+    return version
+
+
+def _relation(table):
+    """Whether a table is a partition of the suggestions, its number of indexes, and its foreign keys."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """SELECT c.relispartition,
+                      (SELECT count(*) FROM pg_index WHERE indrelid = c.oid),
+                      (SELECT count(*) FROM pg_constraint WHERE conrelid = c.oid AND contype = 'f')
+               FROM pg_class AS c WHERE c.oid = to_regclass(%s)""",
+            [table],
+        )
+        return cursor.fetchone()
+
+
+def test_a_version_is_loaded_bare_and_attached_with_its_indexes_and_keys_when_it_goes_live(world):
+    version = _built_beside_a_live_one()
+    table = services.partition_table(version.pk)
+    # While building: a table of its own with nothing to maintain per row, invisible to readers.
+    assert _relation(table) == (False, 0, 0)
+    assert not PartnerSuggestion.objects.filter(version=version).exists()
+    built = _rows(version)
+    assert services.matching_version_activate(version_id=version.pk, dispatch=False) is True
+    # Live: a partition with the key, the index of the model and the three foreign keys.
+    assert _relation(table) == (True, 2, 3)
+    live = PartnerSuggestion.objects.filter(version=version).order_by("cluster_id", "partner_id")
+    assert [(s.cluster_id, s.partner_id, s.score) for s in live] == [row[:3] for row in built] and built
+    with pytest.raises(IntegrityError), transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute(
+                f"INSERT INTO {connection.ops.quote_name(table)} "
+                "(version_id, cluster_id, partner_id, score, sector_score, technology_score, value_chain_score,"
+                " text_score, members_score) VALUES (%s, %s, -1, 0.5, 0, 0, 0, 0, 0)",
+                [version.pk, world["ru_electronics"].pk],
+            )
+
+
+def test_a_cluster_deleted_during_a_build_leaves_the_new_version_and_the_lists_naming_it_are_refilled(world):
+    version = _built_beside_a_live_one()
+    gone = world["kz_electronics"].pk
+    assert any(gone in row[:2] for row in _rows(version))
+    world["kz_electronics"].delete()
+    assert services.matching_version_activate(version_id=version.pk, dispatch=False) is True
+    assert not any(gone in row[:2] for row in _rows(version))
+    # Every list that lost the cluster, in the old version or only in the new one, is refilled.
+    services.matching_update_dirty_batch(batch_size=50)
+    refreshed = {cluster: {partner for partner, _ in partners} for cluster, partners in lists(version).items()}
+    full = {cluster: {partner for partner, _ in partners} for cluster, partners in lists(_rebuilt()).items()}
+    assert refreshed == full and gone not in refreshed
+
+
+def test_cleanup_drops_the_tables_of_retired_and_failed_versions_and_of_versions_that_are_gone(world):
+    first = services.matching_rebuild_inline()
+    failed = services.matching_rebuild_start(dispatch=False)
+    services.matching_version_prepare(version_id=failed.pk)
+    services.matching_version_fail(version_id=failed.pk, error="worker lost")
+    services._create_version_table(failed.pk + 1000)
+    assert set(services._version_tables()) == {first.pk, failed.pk, failed.pk + 1000}
+    second = services.matching_rebuild_inline()
+    assert set(services._version_tables()) == {second.pk}
+    assert list(MatchingIndexVersion.objects.values_list("pk", flat=True)) == [second.pk]
+    assert PartnerSuggestion.objects.filter(version=second).count() == len(_rows(second)) > 0
+
+
 def test_a_redelivered_chunk_writes_the_same_rows_and_counts_once(world):
     version = services.matching_rebuild_start(dispatch=False)
     services.matching_version_prepare(version_id=version.pk)
-    services.matching_chunk_compute(version_id=version.pk, number=1)
-    before = list(
-        PartnerSuggestion.objects.filter(version=version)
-        .order_by("pk")
-        .values_list("cluster_id", "partner_id", "score")
-    )
-    services.matching_chunk_compute(version_id=version.pk, number=1)
-    after = list(
-        PartnerSuggestion.objects.filter(version=version)
-        .order_by("pk")
-        .values_list("cluster_id", "partner_id", "score")
-    )
-    assert after == before and before
+    assert services.matching_chunk_compute(version_id=version.pk, number=1) > 0
+    before = _rows(version)
+    assert services.matching_chunk_compute(version_id=version.pk, number=1) == 0
+    assert _rows(version) == before and before
     assert MatchingIndexChunk.objects.filter(version=version).count() == 1
+
+
+def test_a_redelivered_prepare_keeps_the_snapshot_its_chunks_were_computed_from(world):
+    version = services.matching_rebuild_start(dispatch=False)
+    assert services.matching_version_prepare(version_id=version.pk) == 4
+    services.matching_chunk_compute(version_id=version.pk, number=0)
+    version.refresh_from_db()
+    ClusterFactory(country=world["kz"], primary_sector=world["div"]["26"])
+    assert services.matching_version_prepare(version_id=version.pk) == 4
+    again = MatchingIndexVersion.objects.get(pk=version.pk)
+    assert (again.snapshot_at, again.clusters_total, bytes(again.state)) == (
+        version.snapshot_at,
+        7,
+        bytes(version.state),
+    )
+    assert _rows(version)
 
 
 def test_chunks_and_activation_of_a_version_that_is_not_building_change_nothing(world):
@@ -356,11 +439,14 @@ def _chunk_found(version, number=0):
 
 
 def _rows(version):
-    return list(
-        PartnerSuggestion.objects.filter(version=version)
-        .order_by("cluster_id", "partner_id")
-        .values_list("cluster_id", "partner_id", "score", "sector_score", "text_score")
-    )
+    """A version's rows read from its own table, which readers of the suggestions only see once it is live."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""SELECT cluster_id, partner_id, score, sector_score, text_score
+                FROM {connection.ops.quote_name(services.partition_table(version.pk))}
+                ORDER BY cluster_id, partner_id"""
+        )
+        return cursor.fetchall()
 
 
 def test_a_chunk_written_twice_leaves_one_row_per_pair_with_the_exact_scores(world):
