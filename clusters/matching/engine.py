@@ -136,10 +136,7 @@ class ListFloors:
         """These floors with `newer` taking precedence and the removed clusters dropped."""
         drop = np.union1d(newer.cluster_ids, np.asarray(list(removed_ids), dtype=np.int64))
         keep = ~np.isin(self.cluster_ids, drop)
-        ids = np.concatenate([self.cluster_ids[keep], newer.cluster_ids])
-        floors = np.concatenate([self.floors[keep], newer.floors])
-        order = np.argsort(ids, kind="stable")
-        return ListFloors(ids[order], floors[order])
+        return ListFloors.combine([ListFloors(self.cluster_ids[keep], self.floors[keep]), newer])
 
     @classmethod
     def combine(cls, parts: Sequence[ListFloors]) -> ListFloors:
@@ -404,7 +401,8 @@ class EngineState:
         with only the changed columns rewritten: an update of a few clusters does not lay out all of them again.
         """
         removed = {int(pk) for pk in removed_ids} - {f.id for f in changed}
-        size, ids = len(self), np.array([f.id for f in changed], dtype=np.int64)
+        size = len(self)
+        ids, countries, accepts = _identity(changed)
         positions = np.array([self.position.get(int(pk), -1) for pk in ids], dtype=np.int64)
         # Each row of the copy names its source among the current rows followed by the changed ones.
         source = np.arange(size)
@@ -418,7 +416,6 @@ class EngineState:
             if changed
             else np.zeros((0, self.text.shape[1]), dtype=np.float32)
         )
-        _, countries, accepts = _identity(changed)
         state = EngineState(
             self.vocabulary,
             np.concatenate([self.cluster_ids, ids])[take],
