@@ -314,24 +314,30 @@ class MatchingIndexChunk(models.Model):
         ]
 
 
-class MatchingListFloors(models.Model):
-    """The score each list of a version asks of a newcomer (its k-th, or the minimum while shorter), by cluster.
+class MatchingListFloorsChange(models.Model):
+    """A change to the scores the lists of a version ask of a newcomer (a list's k-th, or the minimum while it is
+    shorter), by cluster: an incremental update reads these rather than every list a changed cluster might enter.
 
-    An incremental update reads these rather than every list a changed cluster might enter; kept beside the
-    version so that reading versions never loads them.
+    The first change of a version holds every list's floor and is written as it goes live; each incremental update
+    then appends the floors of the lists it rewrote, so it writes a few entries, not all of them. Applied in order
+    of id they give the current floors, and a worker that has read up to one change reads only the later ones:
+    changes of a live version are written under its update lock, so their ids grow in the order they commit.
     """
 
-    version = models.OneToOneField(
-        MatchingIndexVersion, primary_key=True, on_delete=models.CASCADE, related_name="list_floors"
+    id = models.BigAutoField(primary_key=True)
+    version = models.ForeignKey(
+        MatchingIndexVersion, on_delete=models.CASCADE, related_name="list_floors", db_index=False
     )
     data = models.BinaryField(_("list floors"), editable=False)
 
     class Meta:
-        verbose_name = _("list floors of a matching index version")
-        verbose_name_plural = _("list floors of matching index versions")
+        ordering = ["version", "id"]
+        verbose_name = _("change to the list floors of a matching index version")
+        verbose_name_plural = _("changes to the list floors of matching index versions")
+        indexes = [models.Index(fields=["version", "id"], name="matching_floors_by_version")]
 
     def __str__(self) -> str:
-        return str(self.version_id)
+        return f"{self.version_id}.{self.pk}"
 
 
 class PartnerSuggestion(models.Model):

@@ -11,6 +11,7 @@ whose lists a changed cluster enters or leaves from that cluster's own row.
 from __future__ import annotations
 
 import io
+import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -19,6 +20,11 @@ import scipy.sparse as sp
 from sklearn.decomposition import TruncatedSVD
 from sklearn.feature_extraction.text import TfidfTransformer, TfidfVectorizer
 from threadpoolctl import threadpool_limits
+
+try:  # scipy's sparse-dense product kernel: internal, so a scipy without it falls back to the public product.
+    from scipy.sparse._sparsetools import csr_matvecs as _csr_matvecs
+except ImportError:  # pragma: no cover
+    _csr_matvecs = None
 
 COMPONENTS = ("sector", "technology", "value_chain", "text", "members")
 
@@ -105,24 +111,28 @@ class ListFloors:
     """For each cluster with a list, the score a newcomer must reach to enter it: the list's k-th score, or the
     minimum score while the list is shorter than k. Sorted by cluster id.
 
-    An incremental update compares a changed cluster's scores with these instead of reading every list.
+    An incremental update compares a changed cluster's scores with these instead of reading every list. As a change
+    to apply to other floors, a NaN floor removes the cluster's list.
     """
 
-    cluster_ids: np.ndarray
-    floors: np.ndarray
+    cluster_ids: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    floors: np.ndarray = field(default_factory=lambda: np.zeros(0))
 
     _DTYPE = np.dtype([("cluster_id", "<i8"), ("floor", "<f8")])
 
     @classmethod
-    def of(cls, cluster_ids, found: Suggestions, *, k: int, min_score: float) -> ListFloors:
-        """The floors of the given clusters' lists, `found` being exactly those lists."""
+    def of(cls, cluster_ids, found: Suggestions, *, k: int, min_score: float, removed_ids=()) -> ListFloors:
+        """The floors of the given clusters' lists, `found` being exactly those lists; the removed clusters' lists
+        are marked gone."""
         ids = np.unique(np.asarray(cluster_ids, dtype=np.int64))
         position = np.searchsorted(ids, found.cluster_ids)
         counts = np.bincount(position, minlength=len(ids))
         lowest = np.full(len(ids), np.inf)
         np.minimum.at(lowest, position, found.scores)
         floors = np.where(counts >= k, np.maximum(lowest, min_score), min_score)
-        return cls(ids, floors.astype(np.float64))
+        gone = np.setdiff1d(np.asarray(list(removed_ids), dtype=np.int64), ids)
+        order = np.argsort(np.concatenate([ids, gone]), kind="stable")
+        return cls(np.concatenate([ids, gone])[order], np.concatenate([floors, np.full(len(gone), np.nan)])[order])
 
     def lookup(self, cluster_ids: np.ndarray, default: float) -> np.ndarray:
         """The floors of the given clusters; `default` for a cluster without a recorded list."""
@@ -132,19 +142,17 @@ class ListFloors:
         index = np.minimum(np.searchsorted(self.cluster_ids, cluster_ids), len(self.cluster_ids) - 1)
         return np.where(self.cluster_ids[index] == cluster_ids, self.floors[index], default)
 
-    def merge(self, newer: ListFloors, removed_ids=()) -> ListFloors:
-        """These floors with `newer` taking precedence and the removed clusters dropped."""
-        drop = np.union1d(newer.cluster_ids, np.asarray(list(removed_ids), dtype=np.int64))
-        keep = ~np.isin(self.cluster_ids, drop)
-        return ListFloors.combine([ListFloors(self.cluster_ids[keep], self.floors[keep]), newer])
-
-    @classmethod
-    def combine(cls, parts: Sequence[ListFloors]) -> ListFloors:
-        """The floors of disjoint sets of lists (a version's chunks) as one."""
-        ids = np.concatenate([np.zeros(0, dtype=np.int64), *(part.cluster_ids for part in parts)])
-        floors = np.concatenate([np.zeros(0), *(part.floors for part in parts)])
+    def updated(self, *changes: ListFloors) -> ListFloors:
+        """These floors with the changes applied in turn: a later floor replaces an earlier one of the same list,
+        a NaN floor removes it. Disjoint changes (a version's chunks) simply join."""
+        parts = (self, *changes)
+        ids = np.concatenate([part.cluster_ids for part in parts])
+        floors = np.concatenate([part.floors for part in parts])
         order = np.argsort(ids, kind="stable")
-        return cls(ids[order], floors[order])
+        ids, floors = ids[order], floors[order]
+        last = np.append(ids[1:] != ids[:-1], True) if len(ids) else np.zeros(0, dtype=bool)
+        last &= ~np.isnan(floors)
+        return ListFloors(ids[last], floors[last])
 
     def to_bytes(self) -> bytes:
         rows = np.empty(len(self.cluster_ids), dtype=self._DTYPE)
@@ -157,23 +165,47 @@ class ListFloors:
         return cls(rows["cluster_id"].astype(np.int64), rows["floor"].astype(np.float64))
 
 
+# Sparse matrices are put together from their arrays: scipy's general constructors cost more than the work itself
+# for the few rows of an incremental update.
 def _normalise_rows(matrix: sp.csr_matrix) -> sp.csr_matrix:
-    norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
+    rows = np.repeat(np.arange(matrix.shape[0]), np.diff(matrix.indptr))
+    norms = np.sqrt(np.bincount(rows, weights=np.square(matrix.data, dtype=np.float64), minlength=matrix.shape[0]))
     norms[norms == 0] = 1.0
-    return sp.csr_matrix(sp.diags((1.0 / norms).astype(np.float32)) @ matrix, dtype=np.float32)
+    data = (matrix.data / norms[rows]).astype(np.float32)
+    return sp.csr_matrix((data, matrix.indices, matrix.indptr), shape=matrix.shape)
 
 
 def _csr(rows: list[int], cols: list[int], values: list[float], shape: tuple[int, int]) -> sp.csr_matrix:
     # Duplicates (a code reached through two paths) keep the largest weight, not their sum.
     if not rows:
         return sp.csr_matrix(shape, dtype=np.float32)
-    coo = np.array([rows, cols], dtype=np.int64)
+    rows, cols = np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64)
     weights = np.asarray(values, dtype=np.float32)
-    order = np.lexsort((-weights, coo[1], coo[0]))
-    coo, weights = coo[:, order], weights[order]
+    order = np.lexsort((-weights, cols, rows))
+    rows, cols, weights = rows[order], cols[order], weights[order]
     first = np.ones(len(weights), dtype=bool)
-    first[1:] = (coo[0, 1:] != coo[0, :-1]) | (coo[1, 1:] != coo[1, :-1])
-    return sp.csr_matrix((weights[first], (coo[0, first], coo[1, first])), shape=shape, dtype=np.float32)
+    first[1:] = (rows[1:] != rows[:-1]) | (cols[1:] != cols[:-1])
+    indptr = np.zeros(shape[0] + 1, dtype=np.int32)
+    np.cumsum(np.bincount(rows[first], minlength=shape[0]), out=indptr[1:])
+    return sp.csr_matrix((weights[first], cols[first].astype(np.int32), indptr), shape=shape)
+
+
+def _with_rows(matrix: sp.csr_matrix, positions: np.ndarray, rows: sp.csr_matrix) -> sp.csr_matrix:
+    """`matrix` with its rows at `positions` replaced by those of `rows`, in order, spliced between the rest."""
+    order = np.argsort(positions)
+    data, indices, start = [], [], 0
+    for position, row in zip(positions[order].tolist(), order.tolist(), strict=True):
+        kept, new = slice(matrix.indptr[start], matrix.indptr[position]), slice(rows.indptr[row], rows.indptr[row + 1])
+        data += [matrix.data[kept], rows.data[new]]
+        indices += [matrix.indices[kept], rows.indices[new]]
+        start = position + 1
+    data.append(matrix.data[matrix.indptr[start] :])
+    indices.append(matrix.indices[matrix.indptr[start] :])
+    lengths = np.diff(matrix.indptr)
+    lengths[positions] = np.diff(rows.indptr)
+    indptr = np.zeros_like(matrix.indptr)
+    np.cumsum(lengths, out=indptr[1:])
+    return sp.csr_matrix((np.concatenate(data), np.concatenate(indices), indptr), shape=matrix.shape)
 
 
 class Vocabulary:
@@ -397,47 +429,63 @@ class EngineState:
         """A copy with the changed clusters' rows recomputed (in their place, or appended when new) and the removed
         ones dropped.
 
-        Without removals every cluster keeps its column, so the dense column side, when built, is carried over
-        with only the changed columns rewritten: an update of a few clusters does not lay out all of them again.
+        The dense column side, when built, is carried over with its columns moved rather than laid out again from
+        the sparse matrices.
         """
-        removed = {int(pk) for pk in removed_ids} - {f.id for f in changed}
-        size = len(self)
-        ids, countries, accepts = _identity(changed)
-        positions = np.array([self.position.get(int(pk), -1) for pk in ids], dtype=np.int64)
-        # Each row of the copy names its source among the current rows followed by the changed ones.
-        source = np.arange(size)
-        source[positions[positions >= 0]] = size + np.flatnonzero(positions >= 0)
-        if removed:
-            source = source[~np.isin(self.cluster_ids, np.array(sorted(removed), dtype=np.int64))]
-        take = np.concatenate([source, size + np.flatnonzero(positions < 0)])
-        new = self.vocabulary.sparse_matrices(changed)
-        new_text = (
-            self.vocabulary.text_vectors([f.text for f in changed])
-            if changed
-            else np.zeros((0, self.text.shape[1]), dtype=np.float32)
-        )
+        changed_ids = {f.id for f in changed}
+        removed = np.array(sorted({int(pk) for pk in removed_ids} - changed_ids), dtype=np.int64)
+        keep = np.flatnonzero(~np.isin(self.cluster_ids, removed))
+        appended = self._rows_of([f for f in changed if f.id not in self.position])
         state = EngineState(
             self.vocabulary,
-            np.concatenate([self.cluster_ids, ids])[take],
-            np.concatenate([self.country_ids, countries])[take],
-            np.concatenate([self.accepts, accepts])[take],
+            np.concatenate([self.cluster_ids[keep], appended.cluster_ids]),
+            np.concatenate([self.country_ids[keep], appended.country_ids]),
+            np.concatenate([self.accepts[keep], appended.accepts]),
             {
-                name: sp.csr_matrix(sp.vstack([matrix, new[name]], format="csr")[take], dtype=np.float32)
+                name: sp.csr_matrix(sp.vstack([matrix[keep], appended.sparse[name]], format="csr"), dtype=np.float32)
                 for name, matrix in self.sparse.items()
             },
-            np.vstack([self.text, new_text])[take],
+            np.vstack([self.text[keep], appended.text]),
         )
-        if self._right_transposed is not None and not removed:
-            changed_side = EngineState(self.vocabulary, ids, countries, accepts, new, new_text).right_transposed
-            indexed = positions >= 0
-            state._right_transposed = {}
-            for name, matrix in self._right_transposed.items():
-                columns = np.empty((matrix.shape[0], len(take)), dtype=matrix.dtype)
-                columns[:, :size] = matrix
-                columns[:, positions[indexed]] = changed_side[name][:, indexed]
-                columns[:, size:] = changed_side[name][:, ~indexed]
-                state._right_transposed[name] = columns
+        if self._right_transposed is not None:
+            side = appended.right_transposed
+            state._right_transposed = {
+                name: np.hstack([matrix[:, keep] if len(keep) < len(self) else matrix, side[name]])
+                for name, matrix in self._right_transposed.items()
+            }
+        state.rewrite([f for f in changed if f.id in self.position])
         return state
+
+    def rewrite(self, changed: Sequence[ClusterFeatures]) -> None:
+        """Recompute the rows of clusters already indexed, in place: the dense rows and columns are overwritten
+        where they are, only the small sparse matrices are put together again.
+
+        For a state nobody else reads: an incremental worker's own copy, updated change after change.
+        """
+        if not changed:
+            return
+        rows = self._rows_of(changed)
+        positions = np.array([self.position[int(pk)] for pk in rows.cluster_ids], dtype=np.int64)
+        if np.any(self.country_ids[positions] != rows.country_ids):
+            self._country_columns = None
+        self.country_ids[positions] = rows.country_ids
+        self.accepts[positions] = rows.accepts
+        self.text[positions] = rows.text
+        for name, matrix in self.sparse.items():
+            self.sparse[name] = _with_rows(matrix, positions, rows.sparse[name])
+        if self._right_transposed is not None:
+            side = rows.right_transposed
+            for name, matrix in self._right_transposed.items():
+                matrix[:, positions] = side[name]
+
+    def _rows_of(self, features: Sequence[ClusterFeatures]) -> EngineState:
+        """The given clusters laid out in this state's vocabulary, as a state of their own."""
+        text = (
+            self.vocabulary.text_vectors([f.text for f in features])
+            if features
+            else np.zeros((0, self.text.shape[1]), dtype=np.float32)
+        )
+        return EngineState(self.vocabulary, *_identity(features), self.vocabulary.sparse_matrices(features), text)
 
     # --- Scoring ---------------------------------------------------------------------------
     def block_scores(
@@ -445,21 +493,26 @@ class EngineState:
     ) -> np.ndarray:
         """The weighted total of every left row against every cluster, home partners discounted.
 
-        Each left row is scaled by its component's share of the weights, so products arrive weighted: the unit
-        components in one product, then the two that need bounding, each added in place.
+        Each left row is scaled by its component's share of the weights, so products arrive weighted: the text
+        product is written into the block and bounded there, the unit components are added by one product, and the
+        value chains are bounded in a block of their own and added. The block is this thread's scratch space: it
+        holds the scores until the next call.
         """
         right = self.right_transposed
         weight_sum = sum(weights.values())
         share = {name: np.float32(weights.get(name, 0) / weight_sum) for name in COMPONENTS}
+        shape = (left["text"].shape[0], len(self))
+        total = _scratch("total", shape)
+        np.matmul(np.asarray(left["text"] * share["text"], dtype=np.float32), right["text"], out=total)
+        _bound("text", total, share["text"])
         unit = [left[name] * share[name] for name in UNIT_COMPONENTS]
-        unit_left = sp.hstack(unit, format="csr") if any(map(sp.issparse, unit)) else np.hstack(unit)
-        total = np.asarray(unit_left @ right["unit"], dtype=np.float32)
-        for name in ("value_chain", "text"):
-            if not share[name]:
-                continue
-            product = np.asarray((left[name] * share[name]) @ right[name], dtype=np.float32)
-            _bound(name, product, share[name])
-            total += product
+        _add_product(total, sp.hstack(unit, format="csr") if any(map(sp.issparse, unit)) else np.hstack(unit), right)
+        if share["value_chain"]:
+            chain = _scratch("value_chain", shape)
+            chain.fill(0)
+            _add_product(chain, left["value_chain"] * share["value_chain"], right, name="value_chain")
+            _bound("value_chain", chain, share["value_chain"])
+            total += chain
         left_countries = np.asarray(left_countries, dtype=np.int64)
         if same_country_factor != 1:
             for country in np.unique(left_countries[left_countries >= 0]).tolist():
@@ -612,7 +665,8 @@ def _bound(name: str, values: np.ndarray, share: float) -> None:
     """`_transform` of values already scaled by `share`, for the components that need it: text likeness under the
     floor (negative included) counts as none, and neither text nor a value chain counts for more than its share."""
     if name == "text":
-        values[values < TEXT_FLOOR * share] = 0
+        # Multiplied by the comparison: a masked assignment branches on every entry and is several times slower.
+        np.multiply(values, values >= TEXT_FLOOR * share, out=values)
     np.minimum(values, np.float32(share), out=values)
 
 
@@ -626,6 +680,38 @@ def _row_dots(left, rows: np.ndarray, right, cols: np.ndarray) -> np.ndarray:
     if sp.issparse(a):
         return np.asarray(a.multiply(b).sum(axis=1)).ravel()
     return np.einsum("ij,ij->i", a, b)
+
+
+_SCRATCH = threading.local()
+
+
+def _scratch(name: str, shape: tuple[int, int]) -> np.ndarray:
+    """A float32 block of `shape`, kept per thread and reused: a block of tens of megabytes allocated afresh costs a
+    page fault for every 4 KB of it, more than some of the arithmetic done in it."""
+    arrays = _SCRATCH.__dict__.setdefault("arrays", {})
+    size = shape[0] * shape[1]
+    if name not in arrays or arrays[name].size < size:
+        arrays[name] = np.empty(size, dtype=np.float32)
+    return arrays[name][:size].reshape(shape)
+
+
+def _add_product(out: np.ndarray, left, right: dict[str, np.ndarray], name: str = "unit") -> None:
+    """`out += left @ right[name]`, by scipy's own kernel, which adds into the array it is given, when the types
+    allow: the public product allocates and zeroes a block for its result first."""
+    other = right[name]
+    if (
+        _csr_matvecs is not None
+        and sp.issparse(left)
+        and left.format == "csr"
+        and left.dtype == other.dtype == out.dtype
+        and left.indptr.dtype == left.indices.dtype
+        and other.flags.c_contiguous
+        and out.flags.c_contiguous
+    ):
+        rows, inner = left.shape
+        _csr_matvecs(rows, inner, other.shape[1], left.indptr, left.indices, left.data, other.ravel(), out.ravel())
+    else:
+        out += left @ other
 
 
 def _identity(features: Sequence[ClusterFeatures]):

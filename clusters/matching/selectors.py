@@ -11,8 +11,9 @@ from functools import lru_cache
 from typing import Any
 
 import psycopg
+from django.contrib.postgres.expressions import ArraySubquery
 from django.db import connection
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from clusters.models import Cluster, MatchingIndexVersion, Membership, PartnerSuggestion
@@ -72,51 +73,76 @@ def cluster_text(values: dict[str, str]) -> str:
     )
 
 
-def matching_features(*, cluster_ids=None) -> list[ClusterFeatures]:
-    """The engine's view of published clusters (all, or the given ones that are published), in id order."""
-    clusters = Cluster.objects.published()
-    if cluster_ids is not None:
-        clusters = clusters.filter(pk__in=list(cluster_ids))
-    rows = clusters.order_by("pk").values(
-        "pk",
-        "country_id",
-        "accepts_partner_suggestions",
-        "primary_sector__code",
-        "name_en",
-        "name_ru",
-        "name_original",
-        "description_en",
-        "description_ru",
-        "description_zh",
-        "description_original",
-    )
-    secondary, technologies, members = defaultdict(list), defaultdict(list), defaultdict(list)
-    for cluster_id, code in Cluster.secondary_sectors.through.objects.filter(cluster__in=clusters).values_list(
-        "cluster_id", "sector__code"
-    ):
-        secondary[cluster_id].append(code)
-    for cluster_id, priority_id in Cluster.technologies.through.objects.filter(cluster__in=clusters).values_list(
-        "cluster_id", "priority_id"
-    ):
-        technologies[cluster_id].append(priority_id)
-    member_rows = Membership.objects.filter(
-        cluster__in=clusters,
+# Up to this many clusters, their features are read in one query with a subquery per list; more are read in bulk.
+FEATURES_BY_SUBQUERY = 200
+
+
+def _feature_lists(**cluster) -> dict[str, tuple[QuerySet, str]]:
+    """Where each list of a cluster's features comes from: a queryset of link rows filtered by `cluster` (the
+    clusters' queryset, or an outer reference) and the field it gives."""
+    members = Membership.objects.filter(
         left_on__isnull=True,
         organisation__status=PublicationStatus.PUBLISHED,
         organisation__sectors__isnull=False,
-    ).values_list("cluster_id", "organisation__sectors__code")
-    for cluster_id, code in member_rows:
-        members[cluster_id].append(code)
+        **cluster,
+    )
+    return {
+        "secondary_sectors": (Cluster.secondary_sectors.through.objects.filter(**cluster), "sector__code"),
+        "priorities": (Cluster.technologies.through.objects.filter(**cluster), "priority_id"),
+        "member_sectors": (members, "organisation__sectors__code"),
+    }
+
+
+def matching_features(*, cluster_ids=None) -> list[ClusterFeatures]:
+    """The engine's view of published clusters (all, or the given ones that are published), in id order.
+
+    A few clusters (an incremental update's) are read in one round trip, each list gathered by a subquery; many are
+    read by one query per list, joined in bulk, which the per-cluster subqueries would make several times slower.
+    """
+    clusters = Cluster.objects.published()
+    if cluster_ids is not None:
+        cluster_ids = list(cluster_ids)
+        clusters = clusters.filter(pk__in=cluster_ids)
+    few = cluster_ids is not None and len(cluster_ids) <= FEATURES_BY_SUBQUERY
+    gathered = {}
+    if few:
+        gathered = {
+            f"_{name}": ArraySubquery(queryset.order_by().values(field))
+            for name, (queryset, field) in _feature_lists(cluster=OuterRef("pk")).items()
+        }
+    rows = list(
+        clusters.order_by("pk").values(
+            "pk",
+            "country_id",
+            "accepts_partner_suggestions",
+            "primary_sector__code",
+            "name_en",
+            "name_ru",
+            "name_original",
+            "description_en",
+            "description_ru",
+            "description_zh",
+            "description_original",
+            **gathered,
+        )
+    )
+    lists = {name: defaultdict(list) for name in ("secondary_sectors", "priorities", "member_sectors")}
+    if few:
+        for row in rows:
+            for name, values in lists.items():
+                values[row["pk"]] = row[f"_{name}"]
+    else:
+        for name, (queryset, field) in _feature_lists(cluster__in=clusters).items():
+            for cluster_id, value in queryset.values_list("cluster_id", field):
+                lists[name][cluster_id].append(value)
     return [
         ClusterFeatures(
             id=row["pk"],
             country_id=row["country_id"],
             accepts_suggestions=row["accepts_partner_suggestions"],
             primary_sector=row["primary_sector__code"],
-            secondary_sectors=tuple(sorted(secondary[row["pk"]])),
-            priorities=tuple(sorted(technologies[row["pk"]])),
-            member_sectors=tuple(sorted(members[row["pk"]])),
             text=cluster_text(row),
+            **{name: tuple(sorted(values[row["pk"]])) for name, values in lists.items()},
         )
         for row in rows
     ]

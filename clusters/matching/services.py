@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from functools import partial
 
 import numpy as np
@@ -18,7 +19,7 @@ from clusters.models import (
     MatchingClusterState,
     MatchingIndexChunk,
     MatchingIndexVersion,
-    MatchingListFloors,
+    MatchingListFloorsChange,
     PartnerSuggestion,
 )
 from eaeu_portal.outbox import enqueue
@@ -30,9 +31,9 @@ from .engine import COMPONENTS, EngineState, ListFloors, Suggestions, limit_thre
 logger = logging.getLogger(__name__)
 limit_threads(conf.blas_threads())
 
-# Advisory-lock namespace of incremental writers: one at a time per version, so two batches never interleave the
-# delete-and-copy of the same list.
-INCREMENTAL_LOCK_NAMESPACE = 7_301
+# Advisory lock of incremental writers: one at a time, so two batches never interleave the delete-and-copy of the
+# same list, and the list floors' changes of a version are numbered in the order they commit.
+INCREMENTAL_LOCK = 7_301
 
 
 class MatchingRebuildRunning(Exception):
@@ -191,7 +192,7 @@ def matching_version_activate(*, version_id: int, dispatch: bool = True) -> bool
             return False
         shortened = _attach_version_table(version_id)
         chunk_floors = MatchingIndexChunk.objects.filter(version_id=version_id).values_list("floors", flat=True)
-        _write_floors(version_id, ListFloors.combine([ListFloors.from_bytes(blob) for blob in chunk_floors]))
+        _append_floors(version_id, ListFloors().updated(*(ListFloors.from_bytes(blob) for blob in chunk_floors)))
         now = timezone.now()
         MatchingIndexVersion.objects.filter(status=MatchingIndexStatus.ACTIVE).update(
             status=MatchingIndexStatus.RETIRED
@@ -286,18 +287,19 @@ def matching_clusters_reindex(*, cluster_ids: Iterable[int]) -> int:
     Clusters no longer published lose their list and leave every other. Returns the number of lists rewritten.
     """
     cluster_ids = sorted({int(pk) for pk in cluster_ids})
-    version = selectors.active_version()
-    if version is None or not cluster_ids:
+    if not cluster_ids:
         return 0
     # Within a batch's transaction no savepoint is needed: an error here rolls the whole batch back anyway.
     with transaction.atomic(savepoint=False):
         with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [INCREMENTAL_LOCK_NAMESPACE, version.pk])
-        if not MatchingIndexVersion.objects.filter(pk=version.pk, status=MatchingIndexStatus.ACTIVE).exists():
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [INCREMENTAL_LOCK])
+        # Read once the lock is held, so the version is live now and every earlier update to it has committed.
+        version = selectors.active_version()
+        if version is None:
             return 0
-        state = _current_state(version, cluster_ids)
+        live = _live_index(version, cluster_ids)
+        state = live.state
         parameters = selectors._parameters(version)
-        floors = _read_floors(version.pk)
         listed_them = set(
             PartnerSuggestion.objects.filter(version=version, partner_id__in=cluster_ids).values_list(
                 "cluster_id", flat=True
@@ -306,7 +308,8 @@ def matching_clusters_reindex(*, cluster_ids: Iterable[int]) -> int:
         while True:
             present = [state.position[pk] for pk in cluster_ids if pk in state.position]
             gone = [pk for pk in cluster_ids if pk not in state.position]
-            affected = (set(_lists_entered(state, present, parameters, floors)) | listed_them) - set(cluster_ids)
+            entered = _lists_entered(state, present, parameters, live.floors)
+            affected = (set(entered) | listed_them) - set(cluster_ids)
             rows = sorted(set(present) | {state.position[pk] for pk in affected if pk in state.position})
             found = state.top_k_for_positions(
                 np.array(rows, dtype=np.int64),
@@ -315,19 +318,20 @@ def matching_clusters_reindex(*, cluster_ids: Iterable[int]) -> int:
                 weights=parameters["weights"],
                 same_country_factor=parameters["same_country_factor"],
             )
-            # The stored state still holds clusters deleted since its snapshot: drop any the lists name, again.
+            # The state still holds clusters deleted since it was read: drop any the lists name, and score again.
             deleted = _deleted_clusters(np.concatenate([state.cluster_ids[rows], found.partner_ids]))
             if not deleted:
                 break
-            state = state.replace([], removed_ids=deleted)
+            state = live.state = state.replace([], removed_ids=deleted)
         _write_lists(version.pk, state.cluster_ids[rows] if rows else np.zeros(0, dtype=np.int64), found)
         if gone:
             PartnerSuggestion.objects.filter(version=version, cluster_id__in=gone).delete()
             PartnerSuggestion.objects.filter(version=version, partner_id__in=gone).delete()
-        rewritten = ListFloors.of(
-            state.cluster_ids[rows], found, k=parameters["top_k"], min_score=parameters["min_score"]
+        change = ListFloors.of(
+            state.cluster_ids[rows], found, k=parameters["top_k"], min_score=parameters["min_score"], removed_ids=gone
         )
-        _write_floors(version.pk, floors.merge(rewritten, removed_ids=gone))
+        live.floors, live.floors_read = live.floors.updated(change), _append_floors(version.pk, change)
+        _hold_live_index(live)
     return len(rows) + len(gone)
 
 
@@ -343,29 +347,47 @@ def matching_update_dirty_batch(*, batch_size: int) -> tuple[int, bool]:
             .order_by("changed_at")
             .values_list("cluster_id", flat=True)[:batch_size]
         )
-        if ids:
-            matching_clusters_reindex(cluster_ids=ids)
-            MatchingClusterState.objects.filter(cluster_id__in=ids).update(dirty=False, indexed_at=timezone.now())
-    remaining = MatchingClusterState.objects.filter(dirty=True).exists()
+        if not ids:
+            return 0, False
+        matching_clusters_reindex(cluster_ids=ids)
+        table = _quoted(MatchingClusterState._meta.db_table)
+        with connection.cursor() as cursor:
+            # The flags are cleared and the others looked for in one statement; it sees the table as it was
+            # before the update, so the batch is left out by id.
+            cursor.execute(
+                f"""WITH done AS (
+                        UPDATE {table} SET dirty = false, indexed_at = %s WHERE cluster_id = ANY(%s::bigint[])
+                    )
+                    SELECT EXISTS (SELECT 1 FROM {table} WHERE dirty AND NOT cluster_id = ANY(%s::bigint[]))""",
+                [timezone.now(), _array(ids), _array(ids)],
+            )
+            (remaining,) = cursor.fetchone()
     return len(ids), remaining
 
 
-def _read_floors(version_id: int) -> ListFloors:
+def _append_floors(version_id: int, change: ListFloors) -> int:
+    """Record a change to a version's list floors; its id."""
     with selectors.binary_cursor() as cursor:
         cursor.execute(
-            f"SELECT data FROM {MatchingListFloors._meta.db_table} WHERE version_id = %s", [version_id], binary=True
+            f"INSERT INTO {MatchingListFloorsChange._meta.db_table} (version_id, data) VALUES (%s, %b) RETURNING id",
+            [version_id, change.to_bytes()],
         )
-        row = cursor.fetchone()
-    return ListFloors.from_bytes(row[0] if row else None)
+        return cursor.fetchone()[0]
 
 
-def _write_floors(version_id: int, floors: ListFloors) -> None:
+def _floors_since(version_id: int, floors: ListFloors, read: int) -> tuple[ListFloors, int]:
+    """`floors` with the version's changes after the one numbered `read` applied; the last change's number."""
     with selectors.binary_cursor() as cursor:
         cursor.execute(
-            f"""INSERT INTO {MatchingListFloors._meta.db_table} (version_id, data) VALUES (%s, %b)
-                ON CONFLICT (version_id) DO UPDATE SET data = EXCLUDED.data""",
-            [version_id, floors.to_bytes()],
+            f"""SELECT id, data FROM {MatchingListFloorsChange._meta.db_table}
+                WHERE version_id = %s AND id > %s ORDER BY id""",
+            [version_id, read],
+            binary=True,
         )
+        changes = cursor.fetchall()
+    if not changes:
+        return floors, read
+    return floors.updated(*(ListFloors.from_bytes(data) for _pk, data in changes)), changes[-1][0]
 
 
 def _deleted_clusters(cluster_ids: np.ndarray) -> list[int]:
@@ -381,18 +403,68 @@ def _deleted_clusters(cluster_ids: np.ndarray) -> list[int]:
     return [pk for pk in wanted.tolist() if pk not in existing]
 
 
-def _current_state(version: MatchingIndexVersion, cluster_ids: list[int]) -> EngineState:
-    """The version's stored state with every cluster changed since its snapshot read again from the database."""
-    stale = set(cluster_ids)
+@dataclass
+class _LiveIndex:
+    """A worker's own copy of the live version's engine state and list floors, brought up to date by each
+    incremental update rather than copied from the stored state again: only what changed since is read.
+
+    `marks` are the change marks (cluster → changed at) its rows reflect, `floors_read` the last floors change
+    applied. It is kept only once the transaction that last updated it commits: a rolled-back update may have left
+    it ahead of the database.
+    """
+
+    version_id: int
+    state: EngineState
+    marks: dict[int, datetime]
+    floors: ListFloors
+    floors_read: int
+    committed: bool = False
+
+    def commit(self) -> None:
+        self.committed = True
+
+
+# At most one, for the live version; taken out while an update works on it and put back after.
+_LIVE_INDEX: dict[int, _LiveIndex] = {}
+
+
+def _live_index(version: MatchingIndexVersion, cluster_ids: list[int]) -> _LiveIndex:
+    """The live index as the database has it now: the rows of the given clusters and of every cluster changed
+    since the held copy read it (since the version's snapshot, for a first copy) are read again.
+
+    The held copy is rewritten in place; a first one is copied from the version's stored state, which other
+    readers in this process share.
+    """
+    marks = {}
     if version.snapshot_at is not None:
-        stale |= set(
+        marks = dict(
             MatchingClusterState.objects.filter(changed_at__gte=version.snapshot_at).values_list(
-                "cluster_id", flat=True
+                "cluster_id", "changed_at"
             )
         )
-    state = selectors.version_state(version.pk)
+    held = _LIVE_INDEX.pop(version.pk, None)
+    _LIVE_INDEX.clear()
+    if held is not None and held.committed:
+        stale = {pk for pk in marks.keys() | held.marks.keys() if marks.get(pk) != held.marks.get(pk)}
+        state, floors, floors_read = held.state, held.floors, held.floors_read
+    else:
+        held, stale = None, set(marks)
+        state, floors, floors_read = selectors.version_state(version.pk), ListFloors(), 0
+    stale.update(cluster_ids)
     fresh = selectors.matching_features(cluster_ids=stale)
-    return state.replace(fresh, removed_ids=stale - {f.id for f in fresh})
+    removed = {pk for pk in stale - {f.id for f in fresh} if pk in state.position}
+    if held is not None and not removed and all(f.id in state.position for f in fresh):
+        state.rewrite(fresh)
+    else:
+        state = state.replace(fresh, removed_ids=removed)
+    floors, floors_read = _floors_since(version.pk, floors, floors_read)
+    return _LiveIndex(version.pk, state, marks, floors, floors_read)
+
+
+def _hold_live_index(live: _LiveIndex) -> None:
+    _LIVE_INDEX.clear()
+    _LIVE_INDEX[live.version_id] = live
+    transaction.on_commit(live.commit)
 
 
 def _lists_entered(state: EngineState, present: list[int], parameters: dict, floors: ListFloors) -> list[int]:

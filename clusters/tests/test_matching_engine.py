@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+import scipy.sparse as sp
 
 from clusters.matching.engine import (
     ClusterFeatures,
@@ -12,6 +13,7 @@ from clusters.matching.engine import (
     _group_maxima,
     _kth_lower_bound,
     _top_k_dense,
+    _with_rows,
     explain,
 )
 
@@ -324,35 +326,91 @@ def test_a_full_list_asks_its_kth_score_and_a_short_or_empty_one_the_minimum():
     assert floors.lookup(np.array([9, 1, 5]), default=0.3).tolist() == pytest.approx([0.1, 0.7, 0.3])
 
 
-def test_newer_floors_replace_older_ones_and_removed_clusters_lose_theirs():
+def test_changes_to_floors_apply_in_turn_and_a_removed_list_loses_its_floor():
     older = ListFloors.of([1, 2, 3], _suggestions([(1, 5, 0.5), (2, 5, 0.6), (3, 5, 0.4)]), k=1, min_score=0.1)
-    newer = ListFloors.of([2, 7], _suggestions([(2, 5, 0.2), (7, 5, 0.9)]), k=1, min_score=0.1)
-    merged = older.merge(newer, removed_ids=[3])
+    newer = ListFloors.of([2, 7], _suggestions([(2, 5, 0.2), (7, 5, 0.9)]), k=1, min_score=0.1, removed_ids=[3, 7])
+    assert newer.cluster_ids.tolist() == [2, 3, 7]  # a rewritten list is not removed
+    assert np.isnan(newer.floors[1])
+    merged = older.updated(newer)
     assert merged.cluster_ids.tolist() == [1, 2, 7]
     assert merged.floors.tolist() == pytest.approx([0.5, 0.2, 0.9])
-    combined = ListFloors.combine([newer, ListFloors.of([1], _suggestions([(1, 5, 0.5)]), k=1, min_score=0.1)])
-    assert combined.cluster_ids.tolist() == [1, 2, 7]
-    again = ListFloors.from_bytes(merged.to_bytes())
-    assert again.cluster_ids.tolist() == [1, 2, 7] and again.floors.tolist() == merged.floors.tolist()
+    latest = ListFloors.of([2], _suggestions([(2, 5, 0.3)]), k=1, min_score=0.1)
+    assert older.updated(newer, latest).floors.tolist() == pytest.approx([0.5, 0.3, 0.9])
+    assert older.updated(latest, newer).floors.tolist() == pytest.approx([0.5, 0.2, 0.9])
+    joined = ListFloors().updated(newer, ListFloors.of([1], _suggestions([(1, 5, 0.5)]), k=1, min_score=0.1))
+    assert joined.cluster_ids.tolist() == [1, 2, 7]
+    again = ListFloors.from_bytes(newer.to_bytes())
+    assert again.cluster_ids.tolist() == [2, 3, 7] and np.array_equal(again.floors, newer.floors, equal_nan=True)
     assert len(ListFloors.from_bytes(None).cluster_ids) == 0
+    assert len(ListFloors().updated().cluster_ids) == 0
 
 
-def test_a_replaced_state_scores_as_one_built_from_scratch_whether_or_not_its_columns_were_carried_over():
-    items = [
-        features(
-            pk, primary_sector=("26", "27", "28")[pk % 3], priorities=(3,) if pk % 2 else (11,), text=f"laser {pk}"
-        )
-        for pk in range(1, 40)
-    ]
+def _layout_of(state):
+    """What a state would lay out from scratch from its own rows: its dense column side and country columns."""
+    fresh = EngineState(state.vocabulary, state.cluster_ids, state.country_ids, state.accepts, state.sparse, state.text)
+    return fresh.right_transposed, {country: fresh.columns_of_country(country) for country in range(6)}
+
+
+def _assert_laid_out_alike(state):
+    right, countries = _layout_of(state)
+    for name, matrix in right.items():
+        assert np.allclose(state.right_transposed[name], matrix), name
+    for country, columns in countries.items():
+        assert state.columns_of_country(country).tolist() == columns.tolist(), country
+
+
+SEVERAL = [
+    features(pk, primary_sector=("26", "27", "28")[pk % 3], priorities=(3,) if pk % 2 else (11,), text=f"laser {pk}")
+    for pk in range(1, 40)
+]
+
+
+def test_a_replaced_state_scores_as_one_built_from_scratch_and_leaves_its_source_untouched():
     changed = [features(5, primary_sector="62", text="software"), features(99, primary_sector="26", text="laser")]
     for removed in ([], [7]):
-        state = EngineState.build(items, TAXONOMY)
-        state.right_transposed  # built, so the copy carries it over when nothing is removed
-        updated = state.replace(changed, removed_ids=removed)
-        fresh = EngineState(
-            updated.vocabulary, updated.cluster_ids, updated.country_ids, updated.accepts, updated.sparse, updated.text
-        )
-        for name, matrix in fresh.right_transposed.items():
-            assert np.allclose(updated.right_transposed[name], matrix), (removed, name)
-        assert updated.position[5] == state.position[5] and updated.cluster_ids[-1] == 99
-        assert (7 in updated.position) is not bool(removed)
+        for carried in (True, False):
+            state = EngineState.build(SEVERAL, TAXONOMY)
+            state.columns_of_country(5)
+            if carried:
+                state.right_transposed  # built, so the copy moves its columns instead of laying them out again
+            before = (state.text.copy(), state.country_ids.copy(), state.sparse["sector"].toarray())
+            updated = state.replace(changed, removed_ids=removed)
+            _assert_laid_out_alike(updated)
+            assert updated.position[5] == state.position[5] and updated.cluster_ids[-1] == 99
+            assert (7 in updated.position) is not bool(removed)
+            assert np.array_equal(state.text, before[0]) and np.array_equal(state.country_ids, before[1])
+            assert np.array_equal(state.sparse["sector"].toarray(), before[2])
+            _assert_laid_out_alike(state)
+
+
+def test_rewriting_rows_in_place_gives_the_state_a_copy_would_have():
+    changed = [features(5, primary_sector="62", text="software", country=2), features(8, accepts_suggestions=False)]
+    for carried in (True, False):
+        state = EngineState.build(SEVERAL, TAXONOMY)
+        state.columns_of_country(2)
+        if carried:
+            state.right_transposed
+        copy = state.replace(changed)
+        state.rewrite(changed)
+        assert state.country_ids[state.position[5]] == 2 and not state.accepts[state.position[8]]
+        for name, matrix in copy.sparse.items():
+            assert np.allclose(state.sparse[name].toarray(), matrix.toarray()), name
+        assert np.allclose(state.text, copy.text)
+        _assert_laid_out_alike(state)
+        assert top(state, 5, k=10)[0] == pytest.approx(top(copy, 5, k=10)[0])
+    with pytest.raises(KeyError):
+        state.rewrite([features(1000)])
+
+
+@pytest.mark.parametrize("positions", [[0], [9], [6, 2, 0], [3, 4, 5, 9, 1]])
+def test_splicing_rows_into_a_sparse_matrix_is_the_same_as_stacking_and_indexing(positions):
+    rng = np.random.default_rng(len(positions))
+    matrix = sp.random(10, 7, density=0.3, format="csr", dtype=np.float32, random_state=rng)
+    rows = sp.random(len(positions), 7, density=0.4, format="csr", dtype=np.float32, random_state=rng)
+    rows = sp.csr_matrix(sp.vstack([sp.csr_matrix((1, 7), dtype=np.float32), rows[1:]]))  # an empty row too
+    source = np.arange(10)
+    source[positions] = 10 + np.arange(len(positions))
+    expected = sp.vstack([matrix, rows], format="csr")[source]
+    spliced = _with_rows(matrix, np.array(positions), rows)
+    assert np.array_equal(spliced.toarray(), expected.toarray())
+    assert spliced.nnz == expected.nnz

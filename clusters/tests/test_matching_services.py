@@ -62,6 +62,8 @@ def world(settings):
             country=by, primary_sector=div["26"], draft=True, description_en="Microelectronics and semiconductors."
         ),
     }
+    # What an earlier test's worker held belongs to another database state.
+    services._LIVE_INDEX.clear()
     return {"div": div, "micro": micro, "ru": ru, "kz": kz, "by": by, **clusters}
 
 
@@ -300,6 +302,24 @@ def test_a_members_new_activity_marks_the_members_clusters(world):
     assert list(MatchingClusterState.objects.values_list("cluster_id", flat=True)) == [world["by_it"].pk]
 
 
+def test_features_read_in_one_query_or_in_bulk_are_the_same(world, monkeypatch):
+    organisation = OrganisationFactory(country=world["kz"])
+    organisation.sectors.add(world["div"]["26"], world["div"]["62"])
+    MembershipFactory(cluster=world["kz_machinery"], organisation=organisation)
+    MembershipFactory(cluster=world["by_it"], organisation=OrganisationFactory(country=world["by"]))
+    world["kz_machinery"].secondary_sectors.add(world["div"]["29"], world["div"]["27"])
+    ids = [cluster.pk for cluster in world.values() if isinstance(cluster, type(world["draft"]))]
+    with CaptureQueriesContext(connection) as one:
+        few = selectors.matching_features(cluster_ids=ids)
+    monkeypatch.setattr(selectors, "FEATURES_BY_SUBQUERY", 0)
+    bulk = selectors.matching_features(cluster_ids=ids)
+    assert len(one.captured_queries) == 1
+    assert few == bulk == selectors.matching_features()
+    machinery = next(item for item in few if item.id == world["kz_machinery"].pk)
+    assert machinery.member_sectors == ("26", "62") and machinery.secondary_sectors == ("27", "29")
+    assert world["draft"].pk not in {item.id for item in few}
+
+
 def test_incremental_update_gives_the_same_lists_as_a_full_rebuild(world):
     services.matching_rebuild_inline()
     # A cluster moves into electronics, another leaves the public registry, a third opts out.
@@ -328,6 +348,90 @@ def test_incremental_update_gives_the_same_lists_as_a_full_rebuild(world):
             assert abs(score - full_scores[partner_id]) < 0.02, (cluster_id, partner_id)
 
 
+def _update(capture, cluster, **changes):
+    """Change a cluster and run one committed update batch, as a worker does."""
+    for name, value in changes.items():
+        setattr(cluster, name, value)
+    cluster.save()
+    with capture(execute=True):
+        services.matching_update_dirty_batch(batch_size=50)
+
+
+def _as_read_afresh(version):
+    """The engine state and list floors a worker with nothing held would bring up to date now."""
+    held = dict(services._LIVE_INDEX)
+    services._LIVE_INDEX.clear()
+    try:
+        return services._live_index(version, [])
+    finally:
+        services._LIVE_INDEX.update(held)
+
+
+def _assert_same_index(live, afresh):
+    assert sorted(live.state.cluster_ids.tolist()) == sorted(afresh.state.cluster_ids.tolist())
+    for pk, position in afresh.state.position.items():
+        mine = live.state.position[pk]
+        for name, matrix in afresh.state.sparse.items():
+            assert (live.state.sparse[name][mine] != matrix[position]).nnz == 0, (pk, name)
+        assert live.state.text[mine] == pytest.approx(afresh.state.text[position], abs=1e-6), pk
+        assert live.state.accepts[mine] == afresh.state.accepts[position], pk
+        assert live.state.country_ids[mine] == afresh.state.country_ids[position], pk
+    assert live.floors.cluster_ids.tolist() == afresh.floors.cluster_ids.tolist()
+    assert live.floors.floors.tolist() == pytest.approx(afresh.floors.floors.tolist())
+
+
+@pytest.fixture
+def updated_once(world, django_capture_on_commit_callbacks):
+    """A live index and a worker that has taken one committed update since, so it holds its own copy."""
+    services.matching_rebuild_inline()
+    MatchingClusterState.objects.update(dirty=False)
+    _update(django_capture_on_commit_callbacks, world["by_it"], primary_sector=world["div"]["26"])
+    return selectors.active_version()
+
+
+def test_a_worker_keeps_its_index_between_updates_and_reads_what_others_changed(
+    world, updated_once, django_capture_on_commit_callbacks
+):
+    version = updated_once
+    mine = services._LIVE_INDEX[version.pk]
+    assert mine.committed
+    # Another worker, holding nothing, takes the next change; this one then takes a third.
+    services._LIVE_INDEX.clear()
+    _update(django_capture_on_commit_callbacks, world["kz_machinery"], description_en="Microelectronics assembly.")
+    services._LIVE_INDEX.clear()
+    services._LIVE_INDEX[version.pk] = mine
+    _update(django_capture_on_commit_callbacks, world["kz_electrical"], accepts_partner_suggestions=False)
+    live = services._LIVE_INDEX[version.pk]
+    assert live.state is mine.state  # rewritten in place, not copied again
+    assert not live.state.accepts[live.state.position[world["kz_electrical"].pk]]
+    _assert_same_index(live, _as_read_afresh(version))
+    # A cluster leaving the registry goes from the held state too.
+    _update(django_capture_on_commit_callbacks, world["ru_electronics_2"], status=PublicationStatus.ARCHIVED)
+    live = services._LIVE_INDEX[version.pk]
+    assert world["ru_electronics_2"].pk not in live.state.position
+    _assert_same_index(live, _as_read_afresh(version))
+    assert world["ru_electronics_2"].pk not in lists()
+
+
+def test_an_update_rolled_back_leaves_nothing_held_and_the_next_one_reads_afresh(
+    world, updated_once, django_capture_on_commit_callbacks
+):
+    version = updated_once
+    before = lists()
+    world["kz_machinery"].description_en = "Microelectronics assembly."
+    world["kz_machinery"].save()
+    with pytest.raises(RuntimeError), django_capture_on_commit_callbacks(execute=True):
+        with transaction.atomic():
+            services.matching_update_dirty_batch(batch_size=50)
+            raise RuntimeError("the worker dies before committing")
+    assert lists() == before
+    assert not any(live.committed for live in services._LIVE_INDEX.values())
+    _update(django_capture_on_commit_callbacks, world["kz_electrical"], description_en="Electric motors.")
+    live = services._LIVE_INDEX[version.pk]
+    assert live.committed and not MatchingClusterState.objects.filter(dirty=True).exists()
+    _assert_same_index(live, _as_read_afresh(version))
+
+
 def test_update_batches_take_only_dirty_clusters_and_clear_their_flags(world, monkeypatch):
     services.matching_rebuild_inline()
     MatchingClusterState.objects.update(dirty=False)
@@ -338,6 +442,16 @@ def test_update_batches_take_only_dirty_clusters_and_clear_their_flags(world, mo
     assert tasks.matching_update_dirty() == 1
     assert not MatchingClusterState.objects.filter(dirty=True).exists()
     assert MatchingClusterState.objects.get(cluster=world["kz_electrical"]).indexed_at is not None
+
+
+def test_a_batch_says_whether_dirty_clusters_remain_beyond_it(world):
+    services.matching_rebuild_inline()
+    MatchingClusterState.objects.update(dirty=False)
+    services.matching_clusters_mark_dirty(cluster_ids=[world["by_it"].pk, world["kz_machinery"].pk], dispatch=False)
+    assert services.matching_update_dirty_batch(batch_size=1) == (1, True)
+    assert services.matching_update_dirty_batch(batch_size=1) == (1, False)
+    assert services.matching_update_dirty_batch(batch_size=1) == (0, False)
+    assert not MatchingClusterState.objects.filter(dirty=True).exists()
 
 
 def test_without_a_live_index_an_update_only_clears_the_flags(world):
