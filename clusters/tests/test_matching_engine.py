@@ -10,6 +10,7 @@ from clusters.matching.engine import (
     ListFloors,
     Suggestions,
     Taxonomy,
+    _add_product,
     _group_maxima,
     _kth_lower_bound,
     _top_k_dense,
@@ -414,3 +415,14 @@ def test_splicing_rows_into_a_sparse_matrix_is_the_same_as_stacking_and_indexing
     spliced = _with_rows(matrix, np.array(positions), rows)
     assert np.array_equal(spliced.toarray(), expected.toarray())
     assert spliced.nnz == expected.nnz
+
+
+def test_a_product_added_into_a_block_equals_the_public_product_added_for_every_kind_of_left_side():
+    rng = np.random.default_rng(3)
+    right = {"unit": rng.random((6, 9), dtype=np.float32)}
+    start = rng.random((4, 9), dtype=np.float32)
+    sparse = sp.random(4, 6, density=0.4, format="csr", dtype=np.float32, random_state=rng)
+    for left in (sparse, sparse.astype(np.float64), sparse.toarray()):
+        out = start.copy()
+        _add_product(out, left, right)
+        assert np.allclose(out, start + left @ right["unit"], atol=1e-6), type(left)
