@@ -58,19 +58,20 @@ def _value_chain_pairs(path: str, _mtime: float) -> tuple[tuple[str, str], ...]:
     return tuple((str(row["supplier"]), str(row["customer"])) for row in rows)
 
 
+# The cluster's names and descriptions in every language, compared as one text.
+TEXT_FIELDS = (
+    "name_en",
+    "name_ru",
+    "name_original",
+    "description_en",
+    "description_ru",
+    "description_zh",
+    "description_original",
+)
+
+
 def cluster_text(values: dict[str, str]) -> str:
-    return "\n".join(
-        values.get(name) or ""
-        for name in (
-            "name_en",
-            "name_ru",
-            "name_original",
-            "description_en",
-            "description_ru",
-            "description_zh",
-            "description_original",
-        )
-    )
+    return "\n".join(values.get(name) or "" for name in TEXT_FIELDS)
 
 
 # Up to this many clusters, their features are read in one query with a subquery per list; more are read in bulk.
@@ -116,13 +117,7 @@ def matching_features(*, cluster_ids=None) -> list[ClusterFeatures]:
             "country_id",
             "accepts_partner_suggestions",
             "primary_sector__code",
-            "name_en",
-            "name_ru",
-            "name_original",
-            "description_en",
-            "description_ru",
-            "description_zh",
-            "description_original",
+            *TEXT_FIELDS,
             **gathered,
         )
     )

@@ -462,7 +462,6 @@ def _live_index(version: MatchingIndexVersion, cluster_ids: list[int]) -> _LiveI
 
 
 def _hold_live_index(live: _LiveIndex) -> None:
-    _LIVE_INDEX.clear()
     _LIVE_INDEX[live.version_id] = live
     transaction.on_commit(live.commit)
 
